@@ -1,0 +1,112 @@
+"""The intermediate representation every reader fills and every parser reads.
+
+A document is an ordered list of blocks: paragraphs (one physical line of text, or
+one Word paragraph) and tables (rows of cells). Every block carries provenance so
+that a task row or a section can be traced back to the page and line it came from.
+Readers do all format-specific work (encodings, markup, Word XML, PDF geometry):
+text in the IR is clean Unicode (NFC), with markup removed and line breaks inside a
+cell kept as ``\\n``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional, Union
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a block came from: file, 1-based page (PDF) and 1-based line (text)."""
+
+    file: str
+    page: Optional[int] = None
+    line: Optional[int] = None
+
+
+@dataclass
+class Paragraph:
+    """One paragraph of running text.
+
+    ``gap_before`` is true when the source separates it from the previous paragraph
+    (a blank line in text, always true for a Word paragraph); consecutive lines
+    without a gap form one visual block (a multi-line title, a recipient list).
+    ``page_break_before`` is true when a page boundary falls between this paragraph
+    and the previous one (PDF pages, Word page breaks), when the reader knows it.
+    """
+
+    text: str
+    prov: Provenance
+    gap_before: bool = True
+    page_break_before: bool = False
+
+
+@dataclass
+class Cell:
+    """A table cell. ``col_span`` > 1 for a cell merged across columns.
+
+    ``v_merged`` is true for a cell that continues a vertical merge from the row
+    above (Word ``vMerge`` continuation, a PDF cell covered by a taller cell); the
+    reader fills its text with the text of the cell it belongs to.
+    """
+
+    text: str
+    col_span: int = 1
+    v_merged: bool = False
+
+
+@dataclass
+class Row:
+    cells: list[Cell]
+    prov: Provenance
+    header_hint: bool = False  # Word w:tblHeader, a PDF row repeated at a page top
+
+    @property
+    def texts(self) -> list[str]:
+        return [c.text for c in self.cells]
+
+
+@dataclass
+class Table:
+    """A run of table rows that the source draws as one table (one text block
+    between blank lines, one Word table, one PDF table fragment on one page).
+
+    ``layout`` marks tables that only lay out the page (the borderless header and
+    signature tables of a Word file): parsers read their cells as paragraphs.
+    ``page_break_before`` is true when the table starts on a new page or after a
+    visible break in the source, so that a header repeated there is expected.
+    """
+
+    rows: list[Row]
+    prov: Provenance
+    layout: bool = False
+    page_break_before: bool = True
+
+
+Block = Union[Paragraph, Table]
+
+
+@dataclass
+class SourceInfo:
+    path: str
+    format: str  # txt, md, docx, pdf
+    sha256: str
+    size: int
+    encoding: Optional[str] = None  # text formats: the encoding that was detected
+    pages: Optional[int] = None
+
+
+@dataclass
+class DocumentIR:
+    source: SourceInfo
+    blocks: list[Block] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def paragraphs(self) -> list[Paragraph]:
+        return [b for b in self.blocks if isinstance(b, Paragraph)]
+
+    def tables(self) -> list[Table]:
+        return [b for b in self.blocks if isinstance(b, Table)]
+
+
+class ReadError(Exception):
+    """Raised by a reader when an input cannot be read; the message is the one-line
+    reason that goes to the manifest."""

@@ -1,0 +1,132 @@
+"""The extracted document: what the parsers and normalisers produce and the writers
+serialise (SPEC sections 2 to 6). Plain dataclasses; ``asdict`` gives the JSON."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Optional
+
+
+@dataclass
+class Jurisdiction:
+    level: Optional[str] = None  # tinh / huyen / xa
+    province: Optional[str] = None
+    province_code: Optional[str] = None
+    district: Optional[str] = None
+    district_code: Optional[str] = None
+    commune: Optional[str] = None
+    commune_code: Optional[str] = None
+
+
+@dataclass
+class Header:
+    number: Optional[str] = None
+    symbol: Optional[str] = None
+    number_raw: Optional[str] = None
+    doc_type: Optional[str] = None
+    place: Optional[str] = None
+    issue_date: Optional[str] = None
+    issue_date_precision: Optional[str] = None
+    title: Optional[str] = None
+    issuer: Optional[str] = None
+    signer_name: Optional[str] = None
+    signer_position: Optional[str] = None
+    signer_authority: Optional[str] = None
+    recipients: list[str] = field(default_factory=list)
+    legal_bases: list[str] = field(default_factory=list)
+    jurisdiction: Optional[Jurisdiction] = None
+
+    @property
+    def year(self) -> Optional[int]:
+        return int(self.issue_date[:4]) if self.issue_date else None
+
+
+@dataclass
+class Section:
+    label: str
+    kind: str  # roman, arabic, dotted, letter, article
+    level: int
+    title: str
+    text: str
+    parent: Optional[int]
+    line: Optional[int] = None
+    page: Optional[int] = None
+
+
+@dataclass
+class DeadlineNorm:
+    kind: str
+    start: Optional[str] = None
+    end: Optional[str] = None
+    recurrence: Optional[str] = None
+
+
+@dataclass
+class AgencyMention:
+    raw: str
+    name: str
+    id: Optional[str]
+    type_id: Optional[str]
+    kind: str  # specific / collective / external
+    level: Optional[str]
+    score: float
+    matched: bool
+
+
+@dataclass
+class Task:
+    row: int
+    tt: str
+    content: str
+    lead: str = ""
+    support: str = ""
+    deadline: str = ""
+    product: str = ""
+    extra: dict[str, str] = field(default_factory=dict)
+    is_group: bool = False
+    parent_row: Optional[int] = None
+    level: int = 1
+    deadline_norm: Optional[DeadlineNorm] = None
+    lead_agencies: list[AgencyMention] = field(default_factory=list)
+    support_agencies: list[AgencyMention] = field(default_factory=list)
+    provenance: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Reference:
+    doc_type: Optional[str]
+    number_raw: str
+    date: Optional[str]
+    issuer: Optional[str]
+    text: str
+    cited_in: str  # header / section:<index> / task:<row> / footnote:<mark>
+
+
+@dataclass
+class Footnote:
+    mark: str
+    text: str
+
+
+@dataclass
+class SourceMeta:
+    path: str
+    format: str
+    sha256: str
+    encoding: Optional[str] = None
+    size: int = 0
+    pages: Optional[int] = None
+
+
+@dataclass
+class DocumentResult:
+    doc_id: str
+    source: SourceMeta
+    header: Header
+    sections: list[Section] = field(default_factory=list)
+    tasks: list[Task] = field(default_factory=list)
+    references: list[Reference] = field(default_factory=list)
+    footnotes: list[Footnote] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)

@@ -1,0 +1,83 @@
+"""Decoding text inputs: UTF-8 (with or without BOM), UTF-16 (BOM or not), and
+Windows-1258 (whose tone marks are combining characters). The encoding is detected
+from the bytes, never assumed, and the result is normalised to NFC."""
+from __future__ import annotations
+
+import unicodedata
+
+from ..ir import ReadError
+
+_VIET_LETTERS = set("ăâđêôơưĂÂĐÊÔƠƯ")
+
+
+def _looks_binary(data: bytes) -> bool:
+    sample = data[:4096]
+    if not sample:
+        return False
+    controls = sum(1 for b in sample if b < 9 or 13 < b < 32 and b != 27)
+    return controls / len(sample) > 0.05
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    sample = data[:2000]
+    if len(sample) < 4:
+        return None
+    even_nul = sample[0::2].count(0)
+    odd_nul = sample[1::2].count(0)
+    half = len(sample) / 2
+    if odd_nul > 0.3 * half and even_nul < 0.05 * half:
+        return "utf-16-le"
+    if even_nul > 0.3 * half and odd_nul < 0.05 * half:
+        return "utf-16-be"
+    return None
+
+
+def _plausible_text(text: str) -> bool:
+    if not text:
+        return False
+    printable = sum(1 for ch in text if ch.isprintable() or ch in "\t\r\n")
+    return printable / len(text) > 0.97
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Return (text in NFC, encoding name). Raises ReadError when no supported
+    encoding explains the bytes."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        text, enc = data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+    elif data.startswith(b"\xff\xfe") or data.startswith(b"\xfe\xff"):
+        try:
+            text, enc = data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            raise ReadError("invalid UTF-16 text (byte order mark present, content undecodable)") from None
+    else:
+        enc16 = _utf16_without_bom(data)
+        if enc16:
+            try:
+                text, enc = data.decode(enc16), enc16
+            except UnicodeDecodeError:
+                raise ReadError("undecodable text: looks like UTF-16 but is not valid") from None
+        else:
+            if _looks_binary(data):
+                raise ReadError("binary file: not a text document")
+            try:
+                text, enc = data.decode("utf-8"), "utf-8"
+            except UnicodeDecodeError as exc:
+                text, enc = _decode_legacy(data, exc)
+    if not _plausible_text(text):
+        raise ReadError(f"binary or corrupt content (decoded as {enc}, too many control characters)")
+    return unicodedata.normalize("NFC", text), enc
+
+
+def _decode_legacy(data: bytes, utf8_error: UnicodeDecodeError) -> tuple[str, str]:
+    """Bytes that are not UTF-8: Windows-1258 if it decodes to Vietnamese text."""
+    try:
+        text = data.decode("cp1258")
+    except UnicodeDecodeError:
+        raise ReadError(f"undecodable text: not UTF-8 (invalid byte at offset {utf8_error.start}) "
+                        "and not Windows-1258") from None
+    nfc = unicodedata.normalize("NFC", text)
+    has_combining = any(unicodedata.combining(ch) for ch in text)
+    if has_combining or any(ch in _VIET_LETTERS for ch in nfc):
+        return text, "windows-1258"
+    raise ReadError(f"undecodable text: not UTF-8 (invalid byte at offset {utf8_error.start}) "
+                    "and no Vietnamese text in Windows-1258")

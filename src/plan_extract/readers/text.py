@@ -1,0 +1,86 @@
+"""Reader for converted text (.txt / .md): paragraphs are lines, tables are runs of
+tab-separated or markdown pipe rows. Markup inside cells and lines is removed here,
+so that the IR holds clean text whatever the source format."""
+from __future__ import annotations
+
+import re
+
+from ..ir import Cell, DocumentIR, Paragraph, Provenance, Row, SourceInfo, Table
+from .encoding import decode
+from .markup import clean_inline
+
+_SEPARATOR_CELL = re.compile(r"^\s*:?-{2,}:?\s*$")
+_PIPE_SPLIT = re.compile(r"(?<!\\)\|")
+
+
+def _is_pipe_row(line: str) -> bool:
+    s = line.strip()
+    return s.startswith("|") and s.count("|") >= 2
+
+
+def _is_table_line(line: str) -> bool:
+    return "\t" in line.strip("\r\n ") or _is_pipe_row(line)
+
+
+def _split_row(line: str) -> list[str]:
+    if _is_pipe_row(line):
+        s = line.strip()
+        s = s[1:] if s.startswith("|") else s
+        s = s[:-1] if s.endswith("|") and not s.endswith("\\|") else s
+        return [c.replace("\\|", "|") for c in _PIPE_SPLIT.split(s)]
+    return line.rstrip("\r\n").split("\t")
+
+
+def _is_separator(cells: list[str]) -> bool:
+    filled = [c for c in cells if c.strip()]
+    return bool(filled) and all(_SEPARATOR_CELL.match(c) for c in filled)
+
+
+def read_text(data: bytes, info: SourceInfo) -> DocumentIR:
+    text, encoding = decode(data)
+    info.encoding = encoding
+    doc = DocumentIR(source=info)
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    gap = True
+    table_rows: list[Row] = []
+    table_start = 0
+    table_gap = True
+
+    def flush_table() -> None:
+        nonlocal table_rows
+        if not table_rows:
+            return
+        filled = [[c.text for c in r.cells if c.text] for r in table_rows]
+        if len(table_rows) == 1 and len(filled[0]) < 3:
+            # a stray tab in running text, not a table
+            for cell_text in filled[0]:
+                doc.blocks.append(Paragraph(cell_text, table_rows[0].prov, gap_before=table_gap))
+        else:
+            doc.blocks.append(Table(table_rows, Provenance(info.path, line=table_start),
+                                    page_break_before=table_gap))
+        table_rows = []
+
+    for lineno, line in enumerate(lines, start=1):
+        if not line.strip():
+            flush_table()
+            gap = True
+            continue
+        if _is_table_line(line):
+            cells = _split_row(line)
+            if _is_separator(cells):
+                gap = False
+                continue
+            if not table_rows:
+                table_start, table_gap = lineno, gap
+            cleaned = [Cell(clean_inline(c)) for c in cells]
+            if any(c.text for c in cleaned):
+                table_rows.append(Row(cleaned, Provenance(info.path, line=lineno)))
+            gap = False
+            continue
+        flush_table()
+        cleaned = clean_inline(line)
+        if cleaned:
+            doc.blocks.append(Paragraph(cleaned, Provenance(info.path, line=lineno), gap_before=gap))
+            gap = False
+    flush_table()
+    return doc
