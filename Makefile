@@ -1,0 +1,36 @@
+# plan_extract — two commands do everything on a fresh machine:
+#   make run    create .venv if needed, install, extract samples/ into output/
+#   make test   install if needed, run the whole test suite
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: install run test fuzz bench schemas clean sysdeps
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(VENV)/bin/plan-extract extract samples -o output
+
+test: install sysdeps
+	$(PY) -m pytest
+
+# system packages some tests use (LibreOffice converts the generated .docx fixtures
+# to PDF; Chromium renders the HTML report); installed when missing, as root
+sysdeps:
+	@bash scripts/sysdeps.sh
+
+schemas: install
+	$(PY) -m plan_extract.writers.schema schemas
+
+clean:
+	rm -rf output .pytest_cache build dist src/*.egg-info

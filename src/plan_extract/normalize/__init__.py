@@ -1,0 +1,1 @@
+"""Normalisers: values beside the raw text (deadlines, agencies, jurisdiction)."""

@@ -1,0 +1,108 @@
+"""The document header and closing (SPEC section 3): number and symbol, place and
+issue date with its precision, document type, title, issuer, legal bases,
+recipients and the signature block."""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from ..model import Header
+from ..normalize.text import one_line
+from .layout import DATE_LINE, NUMBER_LINE, RECIPIENTS_LINE, Zones, doc_type_of
+
+AUTHORITY = re.compile(r"^(?:KT|TM|TL|TUQ|Q)\s*\.\s*\S")
+POSITION_WORDS = re.compile(r"\b(CHỦ TỊCH|GIÁM ĐỐC|TRƯỞNG|BÍ THƯ|CHÁNH|THỦ TRƯỞNG|TỔNG|CỤC TRƯỞNG|"
+                            r"VỤ TRƯỞNG|BỘ TRƯỞNG|THỨ TRƯỞNG|PHÓ)\b")
+_NAME_WORD = re.compile(r"^[A-ZÀ-ỸĐ][a-zà-ỹđ]+$")
+LEGAL_BASIS = re.compile(r"^(Căn cứ|Thực hiện)\b", re.I)
+_ITEM = re.compile(r"^[-+•–]\s*")
+
+
+def looks_like_name(text: str) -> bool:
+    """A person's name as printed under a signature: 2 to 6 capitalised words."""
+    words = one_line(text).split()
+    return 2 <= len(words) <= 6 and all(_NAME_WORD.match(w) for w in words)
+
+
+def _is_upper(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters)
+
+
+def parse_issue_date(m: re.Match) -> tuple[Optional[str], Optional[str]]:
+    y, mo, d = m.group("y"), m.group("m"), m.group("d")
+    if not y:
+        return None, None
+    year = int(y)
+    if mo and 1 <= int(mo) <= 12:
+        if d and 1 <= int(d) <= 31:
+            return f"{year:04d}-{int(mo):02d}-{int(d):02d}", "day"
+        return f"{year:04d}-{int(mo):02d}", "month"
+    return f"{year:04d}", "year"
+
+
+def parse_header(z: Zones) -> Header:
+    p = z.paragraphs
+    h = Header()
+    if z.number is not None:
+        raw = re.sub(r"\s+", "", NUMBER_LINE.match(p[z.number].text).group("raw"))
+        num, _, symbol = raw.partition("/")
+        h.number_raw, h.number, h.symbol = raw, (num or None), (symbol or None)
+    if z.date is not None:
+        m = DATE_LINE.match(p[z.date].text)
+        h.place = one_line(m.group("place"))
+        h.issue_date, h.issue_date_precision = parse_issue_date(m)
+    if z.doc_type is not None:
+        h.doc_type = doc_type_of(p[z.doc_type].text)
+    if z.title:
+        h.title = one_line(" ".join(p[i].text for i in z.title))
+    if z.issuer:
+        h.issuer = one_line(" ".join(p[i].text for i in z.issuer))
+    h.legal_bases = [one_line(x.text) for x in z.texts(z.preamble) if LEGAL_BASIS.match(x.text)]
+    _parse_closing(z, h)
+    if h.issuer is None:
+        h.issuer = _issuer_from_appendix(z)
+    return h
+
+
+def _parse_closing(z: Zones, h: Header) -> None:
+    lines = [x.text for x in z.texts(z.closing)]
+    authority: list[str] = []
+    i = 0
+    if lines and RECIPIENTS_LINE.match(lines[0]):
+        rest = RECIPIENTS_LINE.sub("", lines[0]).strip()
+        if rest:
+            h.recipients.append(_ITEM.sub("", rest).rstrip(";,. "))
+        i = 1
+    while i < len(lines) and (_ITEM.match(lines[i]) or not (AUTHORITY.match(lines[i]) or _is_upper(lines[i])
+                                                           or looks_like_name(lines[i]))):
+        item = _ITEM.sub("", lines[i]).strip().rstrip(";,")
+        if item:
+            h.recipients.append(item.rstrip(".") if item.endswith(".") and len(item) > 1 else item)
+        i += 1
+    position: list[str] = []
+    for line in lines[i:]:
+        text = one_line(line)
+        if AUTHORITY.match(text):
+            authority.append(text)
+        elif looks_like_name(text):
+            h.signer_name = text
+            break
+        elif _is_upper(text) and (authority or POSITION_WORDS.search(text)) and not position:
+            position.append(text)
+    h.signer_authority = " ".join(authority) or None
+    h.signer_position = " ".join(position) or None
+
+
+def _issuer_from_appendix(z: Zones) -> Optional[str]:
+    """The issuing body printed above an appendix (``ỦY BAN NHÂN DÂN`` / ``HUYỆN …``)."""
+    paras = z.paragraphs[z.appendix[0]:z.appendix[1]]
+    for k, para in enumerate(paras[:12]):
+        if re.match(r"^(ỦY|UỶ) BAN NHÂN DÂN|^SỞ |^UBND ", para.text):
+            block = [para.text]
+            for nxt in paras[k + 1:k + 3]:
+                if nxt.gap_before or not _is_upper(nxt.text) or "CỘNG HÒA" in nxt.text:
+                    break
+                block.append(nxt.text)
+            return one_line(" ".join(block))
+    return None

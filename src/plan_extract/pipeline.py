@@ -1,0 +1,103 @@
+"""One document from file to :class:`DocumentResult`: read (format backend) →
+parse (header, sections, footnotes, references, task table) → normalise
+(deadlines, agencies, jurisdiction) → check (warnings)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Optional, Sequence
+
+from . import warnings as doc_warnings
+from .ir import DocumentIR
+from .model import DocumentResult, SourceMeta
+from .parsers.footnotes import mark_remover, split_footnotes
+from .parsers.header import parse_header
+from .parsers.layout import find_zones
+from .parsers.references import find_references
+from .parsers.sections import parse_sections
+from .parsers.tasktable import parse_task_table
+from .readers import read
+
+
+@dataclass
+class Options:
+    agency_files: Sequence[str] = field(default_factory=tuple)
+
+    @cached_property
+    def registry(self):
+        from .normalize.agencies import AgencyRegistry
+        return AgencyRegistry.load(extra_files=list(self.agency_files))
+
+
+DEFAULT_OPTIONS = Options()
+
+
+def doc_id_for(path: Path) -> str:
+    return path.stem
+
+
+def extract_document(path: Path | str, options: Optional[Options] = None,
+                     data: Optional[bytes] = None) -> DocumentResult:
+    """Extract one document; raises :class:`plan_extract.ir.ReadError` when the input
+    cannot be read or is not a plan document."""
+    path = Path(path)
+    ir = read(path, data)
+    return build_document(ir, doc_id_for(path), options or DEFAULT_OPTIONS)
+
+
+def build_document(ir: DocumentIR, doc_id: str, options: Options) -> DocumentResult:
+    from .ir import ReadError
+
+    zones = find_zones(ir)
+    header = parse_header(zones)
+    body, notes = split_footnotes(zones.texts(zones.body))
+    clean = mark_remover(notes)
+    sections, section_warnings = parse_sections(body, clean)
+    tasks, table_warnings = parse_task_table(ir)
+    if not tasks and not sections and header.doc_type is None and header.number_raw is None:
+        raise ReadError("not a plan document: no number/symbol line, document type, numbered sections "
+                        "or task table found")
+    src = ir.source
+    doc = DocumentResult(
+        doc_id=doc_id,
+        source=SourceMeta(path=src.path, format=src.format, sha256=src.sha256, encoding=src.encoding,
+                          size=src.size, pages=src.pages),
+        header=header, sections=sections, tasks=tasks, footnotes=notes,
+        warnings=list(ir.warnings) + section_warnings + table_warnings,
+    )
+    if not tasks:
+        doc.warnings.append("no_task_table: no task table was found")
+    doc.references = find_references(_citing_texts(doc, zones, clean), own_number=header.number_raw)
+    _normalise(doc, zones, options)
+    doc.warnings.extend(doc_warnings.check(doc, zones))
+    return doc
+
+
+def _citing_texts(doc: DocumentResult, zones, clean):
+    for p in zones.texts(zones.preamble):
+        yield p.text, "header"
+    for i, s in enumerate(doc.sections):
+        yield f"{s.title}\n{s.text}", f"section:{i}"
+    for n in doc.footnotes:
+        yield n.text, f"footnote:{n.mark}"
+    for t in doc.tasks:
+        yield "\n".join((t.content, t.product, t.deadline)), f"task:{t.row}"
+
+
+def _normalise(doc: DocumentResult, zones, options: Options) -> None:
+    from .normalize.agencies import AgencyMatcher
+    from .normalize.deadlines import normalize_deadline
+    from .normalize.jurisdiction import resolve_jurisdiction
+
+    h = doc.header
+    body_text = "\n".join(p.text for p in zones.paragraphs[: zones.closing[0]])
+    h.jurisdiction = resolve_jurisdiction(h.place, h.issuer, body_text, h.issue_date)
+    matcher = AgencyMatcher(options.registry, h.jurisdiction, issuer=h.issuer)
+    year = h.year
+    month = int(h.issue_date[5:7]) if h.issue_date and len(h.issue_date) >= 7 else None
+    for t in doc.tasks:
+        if not t.is_group:
+            t.deadline_norm = normalize_deadline(t.deadline, year, month)
+        t.lead_agencies = matcher.mentions(t.lead) if t.lead.strip() else []
+        t.support_agencies = matcher.mentions(t.support) if t.support.strip() else []
