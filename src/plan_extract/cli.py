@@ -43,6 +43,18 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("--agencies", action="append", default=[], metavar="FILE",
                     help="extra agency registry (JSON, same shape as the packaged data/agencies.json); repeatable")
     ex.add_argument("--strict", action="store_true", help="exit with status 1 when any input is rejected")
+    ex.add_argument("-w", "--workers", type=int, default=None, metavar="N",
+                    help="worker processes (default: the number of cores; 1 runs in process)")
+    ex.add_argument("--force", action="store_true", help="re-extract files whose content is unchanged")
+    ex.add_argument("--engine", choices=("local", "dask"), default="local",
+                    help="local process pool (default) or a dask.distributed cluster")
+    ex.add_argument("--scheduler", metavar="ADDRESS",
+                    help="with --engine dask: the scheduler address, e.g. tcp://10.0.0.5:8786")
+    ex.add_argument("--max-size", type=float, default=64, metavar="MB", help="reject files larger than this (default 64)")
+    ex.add_argument("--timeout", type=float, default=60, metavar="SECONDS",
+                    help="reject a file whose extraction takes longer (default 60)")
+    ex.add_argument("--max-memory", type=int, default=2048, metavar="MB",
+                    help="memory limit of each worker process (default 2048; 0 for none)")
     ex.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
     return ap
 
@@ -50,14 +62,22 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "extract":
+        from .batch.engines import DaskEngine, LocalEngine
+        from .batch.limits import Limits
+        from .batch.run import RunConfig, run
         from .pipeline import Options
-        from .runner import run
-        manifest = run(args.inputs, args.output, Options(agency_files=tuple(args.agencies)),
-                       progress=not args.quiet)
+        engine = DaskEngine(args.scheduler) if args.engine == "dask" else LocalEngine(args.workers)
+        limits = Limits(max_bytes=int(args.max_size * 1024 * 1024), max_seconds=args.timeout,
+                        max_memory_mb=args.max_memory or None)
+        manifest = run(RunConfig(inputs=args.inputs, output=args.output,
+                                 options=Options(agency_files=tuple(args.agencies)), limits=limits,
+                                 engine=engine, force=args.force, progress=not args.quiet))
         c = manifest.counts
         if not args.quiet:
-            print(f"{c['extracted']} extracted, {c['rejected']} rejected, {c['tasks']} task rows -> {args.output}",
-                  file=sys.stderr)
+            print(f"{c['extracted']} extracted, {c['rejected']} rejected, {c['unchanged']} unchanged, "
+                  f"{c['tasks']} task rows -> {args.output}", file=sys.stderr)
+            for path in manifest.removed:
+                print(f"removed since the last run: {path}", file=sys.stderr)
             for r in manifest.rejected:
                 print(f"rejected: {r['path']}: {r['reason']}", file=sys.stderr)
         return 1 if args.strict and c["rejected"] else 0

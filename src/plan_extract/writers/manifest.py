@@ -13,7 +13,7 @@ from .atomic import write_bytes
 @dataclass
 class InputRecord:
     path: str
-    status: str  # extracted / rejected / skipped
+    status: str  # extracted / rejected / unchanged (skipped: same content hash as the last run)
     doc_id: Optional[str] = None
     sha256: Optional[str] = None
     format: Optional[str] = None
@@ -35,6 +35,8 @@ class Manifest:
     inputs: list[InputRecord] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     tables: dict[str, int] = field(default_factory=dict)
+    removed: list[str] = field(default_factory=list)  # inputs of earlier runs that disappeared
+    engine: str = "local"
 
     @property
     def rejected(self) -> list[dict[str, str]]:

@@ -1,0 +1,2 @@
+"""Batch runs: discovery, per-file limits, engines (process pool, Dask), the
+incremental state and the partitioned dataset store."""

@@ -1,0 +1,54 @@
+"""Per-file resource limits: size (checked before reading), wall time (an alarm in
+the worker) and memory (an address-space limit on the worker process)."""
+from __future__ import annotations
+
+import resource
+import signal
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Iterator, Optional
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_bytes: int = 64 * 1024 * 1024       # --max-size MB
+    max_seconds: float = 60.0               # --timeout seconds per file
+    max_memory_mb: Optional[int] = 2048     # --max-memory MB per worker process (None: no limit)
+
+
+class FileTimeout(Exception):
+    pass
+
+
+@contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Raise FileTimeout in this (main) thread after ``seconds``."""
+    if not seconds or seconds <= 0 or signal.getsignal(signal.SIGALRM) is None:
+        yield
+        return
+
+    def _raise(signum, frame):
+        raise FileTimeout(f"took longer than {seconds:g} s")
+
+    try:
+        previous = signal.signal(signal.SIGALRM, _raise)
+    except ValueError:  # not the main thread (e.g. a Dask worker thread): no alarm
+        yield
+        return
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def apply_memory_limit(max_memory_mb: Optional[int]) -> None:
+    """Cap this process's address space (a worker initialiser)."""
+    if not max_memory_mb:
+        return
+    limit = int(max_memory_mb) * 1024 * 1024
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
