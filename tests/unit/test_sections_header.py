@@ -87,7 +87,7 @@ def test_sections_levels_titles_and_text():
     doc = build(DOC)
     got = [(s.label, s.kind, s.level, s.parent) for s in doc.sections]
     assert got == [("I", "roman", 1, None), ("1", "arabic", 2, 0), ("a", "letter", 3, 1), ("b", "letter", 3, 1),
-                   ("1.1", "dotted", 3, 1), ("II", "roman", 1, None), ("Điều 2", "article", 2, 5)]
+                   ("1.1", "dotted", 4, 3), ("II", "roman", 1, None), ("Điều 2", "article", 2, 5)]
     a = doc.sections[2]
     # the page-break continuation is rejoined and the footnote mark removed
     assert a.title == "Tổ chức thực hiện có hiệu quả công tác kiểm soát, một cửa liên thông."

@@ -16,6 +16,7 @@ from .. import __version__
 from ..pipeline import Options, doc_id_for
 from ..writers.atomic import write_bytes
 from ..writers.manifest import InputRecord, Manifest
+from ..writers.tables import to_arrow
 from .discover import discover
 from .engines import LocalEngine
 from .limits import Limits
@@ -143,15 +144,15 @@ def _commit(chunk: list[WorkResult], out: Path, state: State, store: DatasetStor
         store.drop_documents(part, doc_ids)
     pid = part_id(r.record.doc_id for r in extracted) if extracted else None
     for r in extracted:
-        write_bytes(out / "json" / f"{r.record.doc_id}.json", r.json_bytes)
+        write_bytes(out / "json" / f"{r.record.doc_id}.json", r.json_bytes, durable=False)
     if extracted:
-        tables: dict[str, list] = {}
+        rows: dict[str, list[dict]] = {}
         for r in extracted:
-            for name, table in r.tables.items():
-                tables.setdefault(name, []).append(table)
-        store.write_part(pid, tables)
-        for name, pieces in tables.items():
-            manifest.tables[name] = manifest.tables.get(name, 0) + sum(t.num_rows for t in pieces)
+            for name, part_rows in r.rows.items():
+                rows.setdefault(name, []).extend(part_rows)
+        store.write_part(pid, {name: to_arrow(name, table_rows) for name, table_rows in rows.items()})
+        for name, table_rows in rows.items():
+            manifest.tables[name] = manifest.tables.get(name, 0) + len(table_rows)
     entries = []
     for r in chunk:
         rec = r.record

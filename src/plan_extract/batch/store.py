@@ -42,13 +42,12 @@ class DatasetStore:
     def all_part_ids(self) -> set[str]:
         return {p.stem[len("part-"):] for p in self.out.glob("*/year=*/part-*.parquet") if p.parent.parent.name in S.TABLES}
 
-    def write_part(self, part: str, tables: dict[str, list[pa.Table]]) -> None:
+    def write_part(self, part: str, tables: dict[str, pa.Table]) -> None:
         """One file per table and year for a batch of documents."""
         for name in S.TABLES:
-            pieces = [t for t in tables.get(name, []) if t.num_rows]
-            if not pieces:
+            combined = tables.get(name)
+            if combined is None or not combined.num_rows:
                 continue
-            combined = pa.concat_tables(pieces)
             years = combined.column("year")
             for year in sorted(set(years.to_pylist()), key=lambda y: (y is None, y)):
                 mask = pc.is_null(years) if year is None else pc.equal(years, year)

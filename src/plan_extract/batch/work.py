@@ -7,13 +7,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-import pyarrow as pa
-
 from ..ir import ReadError
 from ..pipeline import Options, extract_document
 from ..writers.json_out import document_json
 from ..writers.manifest import InputRecord
-from ..writers.tables import document_rows, to_arrow
+from ..writers.tables import document_rows
 from .limits import FileTimeout, Limits, time_limit
 
 
@@ -31,7 +29,7 @@ class WorkResult:
     record: InputRecord
     year: Optional[int] = None
     json_bytes: Optional[bytes] = None
-    tables: dict[str, pa.Table] = field(default_factory=dict)
+    rows: dict[str, list[dict]] = field(default_factory=dict)  # table name -> rows (Arrow per batch)
 
 
 def process(item: WorkItem, options: Options, limits: Limits) -> WorkResult:
@@ -45,7 +43,7 @@ def process(item: WorkItem, options: Options, limits: Limits) -> WorkResult:
             doc = extract_document(Path(item.path), options, data=item.data)
             doc.doc_id = item.doc_id
             payload = document_json(doc)
-            tables = {name: to_arrow(name, rows) for name, rows in document_rows(doc).items()}
+            rows = document_rows(doc)
     except ReadError as exc:
         rec.status, rec.reason = "rejected", str(exc)
         return WorkResult(rec)
@@ -65,7 +63,7 @@ def process(item: WorkItem, options: Options, limits: Limits) -> WorkResult:
         rec.seconds = round(time.perf_counter() - start, 4)
     rec.format, rec.encoding = doc.source.format, doc.source.encoding
     rec.tasks, rec.sections, rec.warnings = len(doc.tasks), len(doc.sections), len(doc.warnings)
-    return WorkResult(rec, year=doc.header.year, json_bytes=payload, tables=tables)
+    return WorkResult(rec, year=doc.header.year, json_bytes=payload, rows=rows)
 
 
 def one_line(text: str, limit: int = 300) -> str:

@@ -76,9 +76,9 @@ def _parse_closing(z: Zones, h: Header) -> None:
         i = 1
     while i < len(lines) and (_ITEM.match(lines[i]) or not (AUTHORITY.match(lines[i]) or _is_upper(lines[i])
                                                            or looks_like_name(lines[i]))):
-        item = _ITEM.sub("", lines[i]).strip().rstrip(";,")
+        item = _ITEM.sub("", lines[i]).strip().rstrip(";,").strip()
         if item:
-            h.recipients.append(item.rstrip(".") if item.endswith(".") and len(item) > 1 else item)
+            h.recipients.append(item)
         i += 1
     position: list[str] = []
     for line in lines[i:]:

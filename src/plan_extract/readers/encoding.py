@@ -3,6 +3,7 @@ Windows-1258 (whose tone marks are combining characters). The encoding is detect
 from the bytes, never assumed, and the result is normalised to NFC."""
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from ..ir import ReadError
@@ -10,12 +11,15 @@ from ..ir import ReadError
 _VIET_LETTERS = set("ăâđêôơưĂÂĐÊÔƠƯ")
 
 
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+
+
 def _looks_binary(data: bytes) -> bool:
     sample = data[:4096]
     if not sample:
         return False
-    controls = sum(1 for b in sample if b < 9 or 13 < b < 32 and b != 27)
-    return controls / len(sample) > 0.05
+    return len(_CONTROL_BYTES.findall(sample)) / len(sample) > 0.05
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
@@ -35,8 +39,7 @@ def _utf16_without_bom(data: bytes) -> str | None:
 def _plausible_text(text: str) -> bool:
     if not text:
         return False
-    printable = sum(1 for ch in text if ch.isprintable() or ch in "\t\r\n")
-    return printable / len(text) > 0.97
+    return len(_CONTROL_CHARS.findall(text)) / len(text) < 0.03
 
 
 def decode(data: bytes) -> tuple[str, str]:

@@ -19,6 +19,7 @@ _LONE_EMPH = re.compile(r"(?:(?<=\s)|^)\*{2,3}(?=\s|$)")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
 _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>])")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u3000]+")
+_NEEDS_WORK = re.compile(r"[<*&\\#\n\t\u00a0\u2000-\u200b\u202f\u3000]|  ")
 
 
 def has_markup(text: str) -> bool:
@@ -48,6 +49,8 @@ def strip_markdown(text: str) -> str:
 
 def clean_inline(text: str) -> str:
     """Markup stripped, runs of spaces collapsed, line breaks kept, ends trimmed."""
+    if not _NEEDS_WORK.search(text):
+        return text.strip()
     if has_markup(text):
         text = strip_markdown(strip_html(text))
     lines = [_SPACES.sub(" ", ln).strip() for ln in text.split("\n")]

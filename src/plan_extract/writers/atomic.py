@@ -9,8 +9,10 @@ from typing import Iterator
 
 
 @contextmanager
-def atomic_path(target: Path | str) -> Iterator[Path]:
-    """Yield a temporary path next to ``target``; on success it replaces ``target``."""
+def atomic_path(target: Path | str, durable: bool = True) -> Iterator[Path]:
+    """Yield a temporary path next to ``target``; on success it replaces ``target``.
+    ``durable`` also flushes the file to disk before the rename (survives a power
+    cut, not only a crash of the process); per-document files skip it for speed."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
@@ -18,14 +20,15 @@ def atomic_path(target: Path | str) -> Iterator[Path]:
     tmp_path = Path(tmp)
     try:
         yield tmp_path
-        with open(tmp_path, "rb+") as fh:
-            os.fsync(fh.fileno())
+        if durable:
+            with open(tmp_path, "rb+") as fh:
+                os.fsync(fh.fileno())
         os.replace(tmp_path, target)
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
 
 
-def write_bytes(target: Path | str, data: bytes) -> None:
-    with atomic_path(target) as tmp:
+def write_bytes(target: Path | str, data: bytes, durable: bool = True) -> None:
+    with atomic_path(target, durable) as tmp:
         tmp.write_bytes(data)

@@ -9,7 +9,8 @@ from .atomic import write_bytes
 
 
 def document_json(doc: DocumentResult) -> bytes:
-    return json.dumps(doc.to_dict(), ensure_ascii=False, indent=1).encode("utf-8")
+    # no indent: the C encoder is several times faster than the indenting one
+    return json.dumps(doc.to_dict(), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def write_document(doc: DocumentResult, out_dir: Path) -> Path:

@@ -70,15 +70,14 @@ def document_rows(doc: DocumentResult) -> dict[str, list[dict]]:
     return out
 
 
+def _plain_schema(schema: pa.Schema) -> pa.Schema:
+    """The schema with dictionary columns as plain strings (encoded after building)."""
+    return pa.schema([pa.field(f.name, pa.string() if pa.types.is_dictionary(f.type) else f.type)
+                      for f in schema])
+
+
+_PLAIN = {name: _plain_schema(schema) for name, schema in S.TABLES.items()}
+
+
 def to_arrow(name: str, rows: Iterable[dict]) -> pa.Table:
-    schema = S.TABLES[name]
-    rows = list(rows)
-    columns = {f.name: [r.get(f.name) for r in rows] for f in schema}
-    arrays = []
-    for f in schema:
-        if pa.types.is_dictionary(f.type):
-            arrays.append(pa.array(columns[f.name], type=pa.string()).dictionary_encode()
-                          .cast(f.type))
-        else:
-            arrays.append(pa.array(columns[f.name], type=f.type))
-    return pa.Table.from_arrays(arrays, schema=schema)
+    return pa.Table.from_pylist(list(rows), schema=_PLAIN[name]).cast(S.TABLES[name])

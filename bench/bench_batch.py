@@ -1,0 +1,69 @@
+"""Batch benchmark: docs/s, MB/s and peak memory of `plan-extract extract` over
+generated documents, for several N and worker counts, and the time of a re-run over
+the unchanged folder.
+
+    python bench/bench_batch.py [--sizes 1000 10000] [--workers 1 2] [--docx-share 0.02]
+
+Each configuration runs the real command in a fresh process (and a fresh output
+folder); peak memory is the largest resident set of that process and of each of its
+worker processes. Results are printed as a markdown table and written to
+bench/RESULTS-batch.md.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generate import generate  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+EXE = [sys.executable, "-m", "plan_extract.cli"]
+
+
+def _run(args: list[str]) -> tuple[float, float]:
+    """(seconds, peak RSS MB of the command and its descendants)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    subprocess.run(EXE + args, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return seconds, max(peak, before) / 1024
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    ap.add_argument("--docx-share", type=float, default=0.0)
+    ap.add_argument("--work", type=Path, default=ROOT / "bench" / "out")
+    a = ap.parse_args()
+    lines = ["| N | workers | seconds | docs/s | docs/s per worker | MB/s | peak RSS MB | re-run s | re-run % |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for n in a.sizes:
+        src = a.work / f"docs-{n}"
+        if not src.exists():
+            generate(n, src, seed=n, docx_share=a.docx_share)
+        mb = sum(p.stat().st_size for p in src.iterdir()) / 1e6
+        for w in a.workers:
+            out = a.work / f"out-{n}-w{w}"
+            shutil.rmtree(out, ignore_errors=True)
+            secs, peak = _run(["extract", str(src), "-o", str(out), "-w", str(w), "--quiet"])
+            again, _ = _run(["extract", str(src), "-o", str(out), "-w", str(w), "--quiet"])
+            lines.append(f"| {n} | {w} | {secs:.1f} | {n / secs:.0f} | {n / secs / w:.0f} | {mb / secs:.1f} | "
+                         f"{peak:.0f} | {again:.2f} | {100 * again / secs:.1f} |")
+            print(lines[-1], flush=True)
+    text = "\n".join(lines)
+    info = f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}\n\n"
+    (ROOT / "bench" / "RESULTS-batch.md").write_text("# Batch benchmark\n\n" + info + text + "\n", encoding="utf-8")
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
