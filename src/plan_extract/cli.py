@@ -50,6 +50,8 @@ def _parser() -> argparse.ArgumentParser:
                     help="local process pool (default) or a dask.distributed cluster")
     ex.add_argument("--scheduler", metavar="ADDRESS",
                     help="with --engine dask: the scheduler address, e.g. tcp://10.0.0.5:8786")
+    ex.add_argument("--batch-size", type=int, default=256, metavar="N",
+                    help="documents per Parquet part file and per commit of the run state (default 256)")
     ex.add_argument("--max-size", type=float, default=64, metavar="MB", help="reject files larger than this (default 64)")
     ex.add_argument("--timeout", type=float, default=60, metavar="SECONDS",
                     help="reject a file whose extraction takes longer (default 60)")
@@ -71,7 +73,8 @@ def main(argv: list[str] | None = None) -> int:
                         max_memory_mb=args.max_memory or None)
         manifest = run(RunConfig(inputs=args.inputs, output=args.output,
                                  options=Options(agency_files=tuple(args.agencies)), limits=limits,
-                                 engine=engine, force=args.force, progress=not args.quiet))
+                                 engine=engine, force=args.force, progress=not args.quiet,
+                                 batch_size=max(1, args.batch_size)))
         c = manifest.counts
         if not args.quiet:
             print(f"{c['extracted']} extracted, {c['rejected']} rejected, {c['unchanged']} unchanged, "

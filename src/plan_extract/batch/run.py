@@ -36,6 +36,7 @@ class RunConfig:
     engine: object = None           # LocalEngine / DaskEngine; default LocalEngine()
     force: bool = False
     progress: bool = True
+    batch_size: int = CHUNK_DOCS     # documents per part file and per state commit
 
 
 def _now() -> str:
@@ -79,7 +80,7 @@ def run(cfg: RunConfig) -> Manifest:
                 bar.update(1)
                 bar.set_postfix(rejected=sum(r.record.status == "rejected" for r in chunk)
                                 + sum(r.status == "rejected" for r in manifest.inputs), refresh=False)
-            if len(chunk) >= CHUNK_DOCS:
+            if len(chunk) >= cfg.batch_size:
                 _commit(chunk, out, state, store, previous, owners, manifest)
                 chunk = []
         _commit(chunk, out, state, store, previous, owners, manifest)

@@ -1,0 +1,158 @@
+"""Batch runs: incremental re-runs, determinism across worker counts, per-file
+limits, a run killed mid-way, and the Dask engine on a local two-worker cluster."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from plan_extract.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "samples"
+TABLES = ("documents", "sections", "tasks", "task_agencies", "references")
+sys.path.insert(0, str(ROOT / "bench"))
+from generate import generate  # noqa: E402
+
+
+def load(out: Path, name: str) -> pd.DataFrame:
+    df = pd.read_parquet(out / name)
+    keys = [c for c in ("doc_id", "row", "role", "mention", "section", "ref") if c in df.columns]
+    df = df.sort_values(keys).reset_index(drop=True)
+    for col in df.columns:  # compare values, not categorical encodings
+        if isinstance(df[col].dtype, pd.CategoricalDtype):
+            df[col] = df[col].astype(object)
+    return df
+
+
+def manifest(out: Path) -> dict:
+    return json.loads((out / "manifest.json").read_text("utf-8"))
+
+
+def statuses(out: Path) -> dict[str, str]:
+    return {Path(r["path"]).name: r["status"] for r in manifest(out)["inputs"]}
+
+
+def test_incremental_rerun_skips_unchanged_replaces_changed_reports_removed(tmp_path):
+    src = tmp_path / "in"
+    shutil.copytree(SAMPLES, src)
+    out = tmp_path / "out"
+    assert main(["extract", str(src), "-o", str(out), "-q", "-w", "1"]) == 0
+    first = load(out, "tasks")
+    assert len(first) == 189
+
+    assert main(["extract", str(src), "-o", str(out), "-q", "-w", "1"]) == 0
+    assert set(statuses(out).values()) == {"unchanged"}
+    pd.testing.assert_frame_equal(load(out, "tasks"), first)
+
+    changed = src / "vinh-bao-2024-kiem-soat-tthc.txt"
+    changed.write_text(changed.read_text("utf-8").replace("Tập huấn, hướng dẫn nghiệp vụ",
+                                                          "Tập huấn lại, hướng dẫn nghiệp vụ"), "utf-8")
+    (src / "tam-duong-2021-de-an-468.txt").unlink()
+    assert main(["extract", str(src), "-o", str(out), "-q", "-w", "1"]) == 0
+    st = statuses(out)
+    assert st["vinh-bao-2024-kiem-soat-tthc.txt"] == "extracted"
+    assert st["xuan-loc-2022-cai-cach-hanh-chinh.txt"] == "unchanged"
+    assert [Path(p).name for p in manifest(out)["removed"]] == ["tam-duong-2021-de-an-468.txt"]
+    after = load(out, "tasks")
+    assert len(after) == 189  # the changed document's rows were replaced, not duplicated
+    vb = after[after.doc_id == "vinh-bao-2024-kiem-soat-tthc"]
+    assert (vb.content == "Tập huấn lại, hướng dẫn nghiệp vụ công tác cải cách, kiểm soát TTHC").sum() == 1
+
+    assert main(["extract", str(src), "-o", str(out), "-q", "-w", "1", "--force"]) == 0
+    assert set(statuses(out).values()) == {"extracted"}
+    assert len(load(out, "tasks")) == 189
+
+
+def test_same_rows_whatever_the_worker_count(tmp_path):
+    src = tmp_path / "in"
+    generate(40, src, seed=5)
+    outs = {}
+    for w in (1, 2):
+        outs[w] = tmp_path / f"out{w}"
+        assert main(["extract", str(src), "-o", str(outs[w]), "-q", "-w", str(w), "--batch-size", "7"]) == 0
+    for name in TABLES:
+        pd.testing.assert_frame_equal(load(outs[1], name), load(outs[2], name))
+    assert len(load(outs[1], "documents")) == 40
+
+
+def test_per_file_limits_reject_with_a_reason(tmp_path):
+    src = tmp_path / "in"
+    shutil.copytree(SAMPLES, src)
+    big = src / "big.txt"
+    big.write_bytes(b"x" * (2 * 1024 * 1024))
+    out = tmp_path / "out"
+    assert main(["extract", str(src), "-o", str(out), "-q", "-w", "1", "--max-size", "1"]) == 0
+    rejected = {Path(r["path"]).name: r["reason"] for r in manifest(out)["rejected"]}
+    assert rejected["big.txt"].startswith("file too large: 2.1 MB (limit 1 MB")
+    assert manifest(out)["counts"]["extracted"] == 5
+    out2 = tmp_path / "out2"
+    assert main(["extract", str(SAMPLES), "-o", str(out2), "-q", "-w", "2", "--timeout", "0.0001"]) == 0
+    reasons = [r["reason"] for r in manifest(out2)["rejected"]]
+    assert len(reasons) == 5 and all(r.startswith("time limit") for r in reasons)
+
+
+def committed(out: Path) -> int:
+    db = out / ".plan-extract" / "state.sqlite"
+    if not db.exists():
+        return 0
+    try:
+        with sqlite3.connect(db, timeout=1) as con:
+            return con.execute("SELECT count(*) FROM inputs").fetchone()[0]
+    except sqlite3.Error:
+        return 0
+
+
+def test_a_killed_run_leaves_readable_output_and_the_next_run_completes(tmp_path):
+    src = tmp_path / "in"
+    generate(400, src, seed=11)
+    clean = tmp_path / "clean"
+    assert main(["extract", str(src), "-o", str(clean), "-q", "-w", "1", "--batch-size", "20"]) == 0
+    expected = {name: load(clean, name) for name in TABLES}
+
+    out = tmp_path / "out"
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    proc = subprocess.Popen([sys.executable, "-m", "plan_extract.cli", "extract", str(src), "-o", str(out),
+                             "-q", "-w", "2", "--batch-size", "20"], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.time() + 120
+    while time.time() < deadline and committed(out) < 60:  # kill after a few batches were committed
+        time.sleep(0.02)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    partial = pd.read_parquet(out / "tasks")  # readable after the kill
+    assert 0 < partial.doc_id.nunique() < 400
+    assert not partial.duplicated(["doc_id", "row"]).any()
+
+    assert main(["extract", str(src), "-o", str(out), "-q", "-w", "2", "--batch-size", "20"]) == 0
+    counts = manifest(out)["counts"]
+    assert counts["unchanged"] > 0 and counts["unchanged"] + counts["extracted"] == 400
+    for name in TABLES:
+        pd.testing.assert_frame_equal(load(out, name), expected[name])
+
+
+def test_dask_engine_on_a_local_two_worker_cluster_gives_the_same_rows(tmp_path):
+    distributed = pytest.importorskip("distributed", reason="the dask extra is part of the test install")
+    from plan_extract.batch.engines import DaskEngine
+    from plan_extract.batch.run import RunConfig, run
+
+    src = tmp_path / "in"
+    generate(30, src, seed=3)
+    local = tmp_path / "local"
+    assert main(["extract", str(src), "-o", str(local), "-q", "-w", "2"]) == 0
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+        m = run(RunConfig(inputs=[str(src)], output=tmp_path / "dask", engine=DaskEngine(client=client),
+                          progress=False))
+    assert m.engine == "dask" and m.counts["extracted"] == 30
+    for name in TABLES:
+        pd.testing.assert_frame_equal(load(tmp_path / "dask", name), load(local, name))
