@@ -30,8 +30,8 @@ def check(doc: DocumentResult, zones: Zones) -> list[str]:
     for t in doc.tasks:
         norm = t.deadline_norm
         if norm and (norm.end or norm.start):
-            last = norm.end or norm.start
-            if issue and last < _issue_floor(issue):
+            last = norm.end  # open-ended deadlines ("… và các năm tiếp theo") cannot be past
+            if issue and last and last < _issue_floor(issue):
                 out.append(f"deadline_before_issue: row {t.row} ({t.tt}) deadline '{t.deadline}' ends {last}, "
                            f"before the issue date {issue}")
             elif year and not any(d and d[:4] == str(year) for d in (norm.start, norm.end)) \
