@@ -85,15 +85,31 @@ def _citing_texts(doc: DocumentResult, zones, clean):
         yield "\n".join((t.content, t.product, t.deadline)), f"task:{t.row}"
 
 
-def _normalise(doc: DocumentResult, zones, options: Options) -> None:
+_MATCHERS: dict = {}
+
+
+def _matcher(options: Options, jurisdiction, issuer):
+    """One matcher per (registry, jurisdiction, issuer), reused across documents so
+    that its cache of matched mentions serves a whole batch."""
     from .normalize.agencies import AgencyMatcher
+
+    key = (id(options.registry), repr(jurisdiction), issuer)
+    m = _MATCHERS.get(key)
+    if m is None:
+        if len(_MATCHERS) > 256:
+            _MATCHERS.clear()
+        m = _MATCHERS[key] = AgencyMatcher(options.registry, jurisdiction, issuer=issuer)
+    return m
+
+
+def _normalise(doc: DocumentResult, zones, options: Options) -> None:
     from .normalize.deadlines import normalize_deadline
     from .normalize.jurisdiction import resolve_jurisdiction
 
     h = doc.header
     body_text = "\n".join(p.text for p in zones.paragraphs[: zones.closing[0]])
     h.jurisdiction = resolve_jurisdiction(h.place, h.issuer, body_text, h.issue_date)
-    matcher = AgencyMatcher(options.registry, h.jurisdiction, issuer=h.issuer)
+    matcher = _matcher(options, h.jurisdiction, h.issuer)
     year = h.year
     month = int(h.issue_date[5:7]) if h.issue_date and len(h.issue_date) >= 7 else None
     for t in doc.tasks:

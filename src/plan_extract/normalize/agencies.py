@@ -533,6 +533,11 @@ class _Alias:
     issuer_kinds: tuple[str, ...]
 
 
+@lru_cache(maxsize=1 << 14)
+def _split_cached(cell: str) -> tuple[str, ...]:
+    return tuple(split_mentions(cell))
+
+
 class AgencyRegistry:
     """The agency types: the packaged ``data/agencies.json`` plus user files."""
 
@@ -776,7 +781,7 @@ class AgencyMatcher:
                              score=score, matched=matched)
 
     def mentions(self, cell: str) -> list[AgencyMention]:
-        return [self.match(m) for m in split_mentions(cell)]
+        return [self.match(m) for m in _split_cached(cell)]
 
     def _match_text(self, mention: str) -> tuple:
         raw = _clean_item(_nfc(mention))
