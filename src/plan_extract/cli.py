@@ -58,6 +58,10 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("--max-memory", type=int, default=2048, metavar="MB",
                     help="memory limit of each worker process (default 2048; 0 for none)")
     ex.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
+    from .report import REPORT_HELP, configure_parser
+    rp = sub.add_parser("report", help="build a self-contained HTML report from an output folder",
+                        description=REPORT_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    configure_parser(rp)
     return ap
 
 
@@ -84,6 +88,9 @@ def main(argv: list[str] | None = None) -> int:
             for r in manifest.rejected:
                 print(f"rejected: {r['path']}: {r['reason']}", file=sys.stderr)
         return 1 if args.strict and c["rejected"] else 0
+    if args.command == "report":
+        from .report import run_from_args
+        return run_from_args(args)
     return 2
 
 

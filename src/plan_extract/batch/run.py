@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Iterator, Optional
 
 from .. import __version__
+from ..datadict import write_datapackage
 from ..pipeline import Options, doc_id_for
 from ..writers.atomic import write_bytes
 from ..writers.manifest import InputRecord, Manifest
@@ -99,7 +100,7 @@ def run(cfg: RunConfig) -> Manifest:
     manifest.engine = getattr(engine, "name", "local")
     manifest.finished_at = _now()
     manifest.write(out)
-    _write_datapackage(out)
+    write_datapackage(out)
     return manifest
 
 
@@ -164,14 +165,6 @@ def _commit(chunk: list[WorkResult], out: Path, state: State, store: DatasetStor
     state.commit(entries)
     for e in entries:
         previous[e.path] = e
-
-
-def _write_datapackage(out: Path) -> None:
-    try:
-        from ..datadict import write_datapackage
-    except ImportError:
-        return
-    write_datapackage(out)
 
 
 def _progress(total: int, enabled: bool):

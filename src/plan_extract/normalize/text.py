@@ -25,7 +25,7 @@ def collapse(text: str) -> str:
 
 
 def one_line(text: str) -> str:
-    return _WS.sub(" ", text).strip()
+    return " ".join(text.split())
 
 
 def sentence_case(text: str) -> str:

@@ -41,7 +41,7 @@ def find_references(items: Iterable[tuple[str, str]], own_number: Optional[str] 
             if own_number and number == own_number:
                 continue
             before = text[max(0, m.start() - 200):m.start()]
-            word = _DOC_WORD.search(before)
+            word = _DOC_WORD.search(before, max(0, len(before) - 48))
             doc_type = None
             if word:
                 doc_type = word.group(1)[0].upper() + word.group(1)[1:].lower()
