@@ -8,9 +8,14 @@ from ..model import DocumentResult
 from .atomic import write_bytes
 
 
+def _fields(obj):
+    return obj.__dict__  # dataclasses: fields in declaration order
+
+
 def document_json(doc: DocumentResult) -> bytes:
-    # no indent: the C encoder is several times faster than the indenting one
-    return json.dumps(doc.to_dict(), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    # no indent, and dataclasses handed to the C encoder as their __dict__: several
+    # times faster than building plain dicts first and indenting
+    return json.dumps(doc, default=_fields, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def write_document(doc: DocumentResult, out_dir: Path) -> Path:
