@@ -29,6 +29,16 @@ test: install sysdeps
 sysdeps:
 	@bash scripts/sysdeps.sh
 
+# the hypothesis fuzzers of the suite, with many more examples
+FUZZ_EXAMPLES ?= 20000
+fuzz: install
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest tests/test_fuzz.py -p no:cacheprovider
+
+# batch and PDF benchmarks (figures go to bench/RESULTS-*.md)
+bench: install
+	$(PY) bench/bench_batch.py
+	$(PY) bench/bench_agencies.py
+
 schemas: install
 	$(PY) -m plan_extract.writers.schema schemas
 

@@ -93,7 +93,7 @@ def test_per_file_limits_reject_with_a_reason(tmp_path):
     out = tmp_path / "out"
     assert main(["extract", str(src), "-o", str(out), "-q", "-w", "1", "--max-size", "1"]) == 0
     rejected = {Path(r["path"]).name: r["reason"] for r in manifest(out)["rejected"]}
-    assert rejected["big.txt"].startswith("file too large: 2.1 MB (limit 1 MB")
+    assert rejected["big.txt"] == "file too large: 2.0 MB (limit 1 MB, --max-size)"
     assert manifest(out)["counts"]["extracted"] == 5
     out2 = tmp_path / "out2"
     assert main(["extract", str(SAMPLES), "-o", str(out2), "-q", "-w", "2", "--timeout", "0.0001"]) == 0

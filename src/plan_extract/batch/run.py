@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import stat
 import sys
 import time
 from dataclasses import dataclass, field
@@ -108,10 +109,14 @@ def _prepare(path: Path, cfg: RunConfig, previous: dict[str, Entry]) -> Optional
     """A work item, or None when the file is unchanged since the last run."""
     key, doc_id = str(path), doc_id_for(path)
     try:
-        size = path.stat().st_size
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode):
+            return WorkItem(key, doc_id, "", None, reason="not a regular file (a pipe, device or folder)")
+        size = st.st_size
         if size > cfg.limits.max_bytes:
-            return WorkItem(key, doc_id, "", None, reason=f"file too large: {size / 1e6:.1f} MB "
-                                                            f"(limit {cfg.limits.max_bytes / 1e6:.0f} MB, --max-size)")
+            mb = 1024 * 1024
+            return WorkItem(key, doc_id, "", None, reason=f"file too large: {size / mb:.1f} MB "
+                                                            f"(limit {cfg.limits.max_bytes / mb:g} MB, --max-size)")
         data = path.read_bytes()
     except OSError as exc:
         return WorkItem(key, doc_id, "", None, reason=f"cannot read file: {exc.strerror or exc}")

@@ -72,7 +72,11 @@ def decode(data: bytes) -> tuple[str, str]:
 
 
 def _decode_legacy(data: bytes, utf8_error: UnicodeDecodeError) -> tuple[str, str]:
-    """Bytes that are not UTF-8: Windows-1258 if it decodes to Vietnamese text."""
+    """Bytes that are not UTF-8: Windows-1258 if it decodes to Vietnamese text, or a
+    file whose lines mix UTF-8 and Windows-1258 (pasted together from two sources)."""
+    mixed = _decode_mixed(data)
+    if mixed is not None:
+        return mixed, "mixed:utf-8+windows-1258"
     try:
         text = data.decode("cp1258")
     except UnicodeDecodeError:
@@ -84,3 +88,26 @@ def _decode_legacy(data: bytes, utf8_error: UnicodeDecodeError) -> tuple[str, st
         return text, "windows-1258"
     raise ReadError(f"undecodable text: not UTF-8 (invalid byte at offset {utf8_error.start}) "
                     "and no Vietnamese text in Windows-1258")
+
+
+def _decode_mixed(data: bytes) -> str | None:
+    """Line by line, when most lines are UTF-8 with non-ASCII text and the others
+    decode as Windows-1258."""
+    lines = data.split(b"\n")
+    utf8_lines = legacy_lines = 0
+    out: list[str] = []
+    for line in lines:
+        try:
+            text = line.decode("utf-8")
+            if any(b > 127 for b in line):
+                utf8_lines += 1
+        except UnicodeDecodeError:
+            try:
+                text = line.decode("cp1258")
+            except UnicodeDecodeError:
+                return None
+            legacy_lines += 1
+        out.append(text)
+    if utf8_lines == 0 or legacy_lines == 0:
+        return None
+    return "\n".join(out)

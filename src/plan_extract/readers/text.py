@@ -40,6 +40,9 @@ def read_text(data: bytes, info: SourceInfo) -> DocumentIR:
     text, encoding = decode(data)
     info.encoding = encoding
     doc = DocumentIR(source=info)
+    if encoding.startswith("mixed:"):
+        doc.warnings.append("mixed_encoding: the file mixes UTF-8 and Windows-1258 lines; each line was "
+                            "decoded on its own")
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     gap = True
     table_rows: list[Row] = []
@@ -50,17 +53,19 @@ def read_text(data: bytes, info: SourceInfo) -> DocumentIR:
         nonlocal table_rows
         if not table_rows:
             return
-        filled = [[c.text for c in r.cells if c.text] for r in table_rows]
-        if len(table_rows) == 1 and len(filled[0]) < 3:
+        if len(table_rows) == 1 and len(table_rows[0].cells) < 3:
             # a stray tab in running text, not a table
-            for cell_text in filled[0]:
-                doc.blocks.append(Paragraph(cell_text, table_rows[0].prov, gap_before=table_gap))
+            for cell in table_rows[0].cells:
+                if cell.text:
+                    doc.blocks.append(Paragraph(cell.text, table_rows[0].prov, gap_before=table_gap))
         else:
             doc.blocks.append(Table(table_rows, Provenance(info.path, line=table_start),
                                     page_break_before=table_gap))
         table_rows = []
 
     for lineno, line in enumerate(lines, start=1):
+        if "\t" in line and table_rows and not line.strip(" \t\r"):
+            continue  # a row of empty cells inside a table
         if not line.strip():
             flush_table()
             gap = True

@@ -1,0 +1,113 @@
+"""Hostile and broken inputs, text and file-system cases: each case is made by the
+test itself, runs in one batch with a good document, and has its expected outcome
+(extracted with the right figures, or rejected with a one-line reason)."""
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+from pathlib import Path
+
+from plan_extract.cli import main
+from textcodecs import to_cp1258
+
+ROOT = Path(__file__).resolve().parents[1]
+GOOD = ROOT / "samples" / "hiep-hoa-2024-kiem-soat-tthc.txt"
+HEADER = "TT\tNội dung công việc\tCơ quan chủ trì\tCơ quan phối hợp\tThời gian hoàn thành\tSản phẩm\n"
+PLAN_HEAD = "Số: 9/KH-UBND\n\nVĩnh Bảo, ngày 05 tháng 02 năm 2024\n\nKẾ HOẠCH\nThử nghiệm\n\nI. NỘI DUNG\n\nNội dung.\n\n"
+
+
+def run_batch(folder: Path, out: Path, *extra: str) -> dict[str, dict]:
+    assert main(["extract", str(folder), "-o", str(out), "-q", "-w", "2", *extra]) == 0
+    m = json.loads((out / "manifest.json").read_text("utf-8"))
+    return {Path(r["path"]).name: r for r in m["inputs"]}
+
+
+def assert_good_extracted(result: dict[str, dict]) -> None:
+    good = result["good.txt"]
+    assert good["status"] == "extracted" and good["tasks"] == 46
+
+
+def assert_rejected(rec: dict, starts: str) -> None:
+    assert rec["status"] == "rejected", rec
+    assert rec["reason"].startswith(starts), rec["reason"]
+    assert "\n" not in rec["reason"] and len(rec["reason"]) <= 300
+
+
+def test_catalogue_of_broken_text_files(tmp_path):
+    d = tmp_path / "in"
+    d.mkdir()
+    shutil.copy(GOOD, d / "good.txt")
+    rnd = random.Random(1)
+    cases = {
+        "empty.txt": b"",
+        "whitespace.txt": b" \n\t \r\n   \n",
+        "random.txt": bytes(rnd.randrange(256) for _ in range(20000)),
+        "invalid-utf8.txt": b"S\xe1\xbb\x91: 1/KH\n\xff\xfe\xfa\xfb\x00\x01\x02\x03" * 50,
+        "nul-bytes.md": b"\x00" * 5000,
+    }
+    for name, data in cases.items():
+        (d / name).write_bytes(data)
+    mixed = (PLAN_HEAD + HEADER).encode("utf-8") + to_cp1258("1\tViệc một\tPhòng Tư pháp\t\tQuý II\tBáo cáo\n") \
+        + "2\tViệc hai\tVăn phòng\t\tQuý III\tKế hoạch\n".encode("utf-8")
+    (d / "mixed-encodings.txt").write_bytes(mixed)
+    r = run_batch(d, tmp_path / "out")
+    assert_good_extracted(r)
+    assert_rejected(r["empty.txt"], "empty file")
+    assert_rejected(r["whitespace.txt"], "empty file")
+    assert_rejected(r["random.txt"], "binary")
+    assert_rejected(r["invalid-utf8.txt"], "binary")
+    assert_rejected(r["nul-bytes.md"], "binary")
+    mixed_rec = r["mixed-encodings.txt"]
+    assert mixed_rec["status"] == "extracted" and mixed_rec["encoding"] == "mixed:utf-8+windows-1258"
+    doc = json.loads((tmp_path / "out" / "json" / "mixed-encodings.json").read_text("utf-8"))
+    assert [(t["tt"], t["lead"]) for t in doc["tasks"]] == [("1", "Phòng Tư pháp"), ("2", "Văn phòng")]
+    assert any(w.startswith("mixed_encoding") for w in doc["warnings"])
+
+
+def test_large_inputs(tmp_path):
+    d = tmp_path / "in"
+    d.mkdir()
+    shutil.copy(GOOD, d / "good.txt")
+    row = "{n}\tViệc số {n} của kế hoạch\tPhòng Tư pháp\tVăn phòng\tQuý II\tBáo cáo\n"
+    big = PLAN_HEAD + HEADER + "".join(row.format(n=i) for i in range(1, 800_000))
+    (d / "fifty-mb.txt").write_bytes(big.encode("utf-8")[: 50 * 1024 * 1024])
+    (d / "one-long-line.txt").write_text(PLAN_HEAD + "x" * (20 * 1024 * 1024) + "\n", encoding="utf-8")
+    tiny = PLAN_HEAD + "".join(f"{HEADER}{i}\tViệc {i}\tPhòng Nội vụ\t\tQuý I\tBC\n\n" for i in range(1, 10_001))
+    (d / "ten-thousand-tables.txt").write_text(tiny, encoding="utf-8")
+    r = run_batch(d, tmp_path / "out", "--max-size", "40")
+    assert_good_extracted(r)
+    assert_rejected(r["fifty-mb.txt"], "file too large: 50.0 MB (limit 40 MB, --max-size)")
+    long_line = r["one-long-line.txt"]
+    assert long_line["status"] == "extracted" and long_line["tasks"] == 0
+    tables = r["ten-thousand-tables.txt"]
+    assert tables["status"] == "extracted" and tables["tasks"] == 10_000
+
+
+def test_file_system_oddities(tmp_path):
+    d = tmp_path / "in"
+    (d / "sub").mkdir(parents=True)
+    shutil.copy(GOOD, d / "good.txt")
+    shutil.copy(GOOD, d / "sub" / "kế hoạch tháng 1..bản cuối.txt")
+    os.symlink(d, d / "sub" / "loop")               # a symlink loop
+    os.symlink(d / "missing.txt", d / "broken.txt")  # points nowhere
+    os.mkfifo(d / "pipe.txt")                        # reading it would block forever
+    # a file that cannot be read even by root (the tests may run as root, for whom
+    # permission bits do not stop a read): the kernel answers an I/O error
+    os.symlink("/proc/self/mem", d / "unreadable.txt")
+    out = d / "out"                                  # the output folder inside the input folder
+    r = run_batch(d, out)
+    assert_good_extracted(r)
+    assert r["kế hoạch tháng 1..bản cuối.txt"]["status"] == "extracted"
+    assert (out / "json" / "kế hoạch tháng 1..bản cuối.json").exists()
+    assert_rejected(r["broken.txt"], "cannot read file")
+    assert_rejected(r["pipe.txt"], "not a regular file")
+    assert_rejected(r["unreadable.txt"], "cannot read file: Input/output error")
+    assert not any("/out/" in p for p in r)            # nothing read back from the output
+    assert sorted(r) == sorted(["good.txt", "kế hoạch tháng 1..bản cuối.txt", "broken.txt", "pipe.txt",
+                                "unreadable.txt"])
+    # a second run into the same output, still inside the input, stays clean
+    r2 = run_batch(d, out)
+    assert {v["status"] for k, v in r2.items()
+            if k not in ("broken.txt", "pipe.txt", "unreadable.txt")} == {"unchanged"}
