@@ -43,11 +43,24 @@ def time_limit(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
+def _address_space_now() -> int:
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmSize:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
 def apply_memory_limit(max_memory_mb: Optional[int]) -> None:
-    """Cap this process's address space (a worker initialiser)."""
+    """Cap this process's address space (a worker initialiser) at what it already
+    maps plus ``max_memory_mb``: a worker forked from a large parent (a notebook, a
+    test session) keeps the same headroom for its files."""
     if not max_memory_mb:
         return
-    limit = int(max_memory_mb) * 1024 * 1024
+    limit = _address_space_now() + int(max_memory_mb) * 1024 * 1024
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     if hard != resource.RLIM_INFINITY:
         limit = min(limit, hard)

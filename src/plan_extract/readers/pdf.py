@@ -1,0 +1,234 @@
+"""Reader for PDFs with a text layer (pdfplumber).
+
+Per page: glyphs and ruling edges are taken once from pdfminer's layout objects
+(:mod:`.pdf_objects`); only a page that draws rulings (at least two horizontal and two
+vertical edges) pays for table finding, on those edges. Words inside a table go to its
+cells (:mod:`.pdf_tables`), the others to the running text
+(:mod:`.pdf_layout`): running headers, footers and page numbers dropped, layout
+columns read left first (:mod:`.pdf_zones`), paragraphs rejoined across lines and page
+breaks (:mod:`.pdf_paragraphs`). Table
+fragments that continue on the next page are joined into one table.
+
+Rejected with a reason: encrypted PDFs that need a password, damaged files, PDFs
+without a text layer or with one that does not decode (:mod:`.pdf_check`).
+"""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from typing import Optional, Union
+
+from ..ir import Block, DocumentIR, Paragraph, Provenance, ReadError, SourceInfo, Table
+from .pdf_check import check_text_layer
+from .pdf_layout import Line, Measure, drop_running_lines, group_lines, lines_from_glyphs, measure_of
+from .pdf_objects import PageObjects, page_objects
+from .pdf_paragraphs import paragraphs
+from .pdf_tables import Fragment, LogicalTable, append_fragment, build_fragment, continues, start_table, to_table
+from .pdf_zones import mark_zones, reading_order
+from .tablekind import is_layout_table
+
+TABLE_SETTINGS = {"vertical_strategy": "explicit", "horizontal_strategy": "explicit"}
+
+
+@dataclass
+class PageContent:
+    number: int
+    width: float
+    height: float
+    lines: list[Line]
+    fragments: list[Fragment]
+
+
+def has_rulings(objects: PageObjects) -> bool:
+    """Cheap test: does the page draw at least two horizontal and two vertical edges?"""
+    h, v = objects.counts()
+    return h >= 2 and v >= 2
+
+
+def find_table_cells(page, objects: PageObjects) -> list[tuple[tuple, list[tuple]]]:
+    """(bbox, cell boxes) of each ruled table, pdfplumber's table finder run on the
+    edges already collected."""
+    from pdfplumber.table import TableFinder
+
+    settings = dict(TABLE_SETTINGS,
+                    explicit_vertical_lines=[e for e in objects.edges if e["orientation"] == "v"],
+                    explicit_horizontal_lines=[e for e in objects.edges if e["orientation"] == "h"])
+    return [(t.bbox, t.cells) for t in TableFinder(page, settings).tables]
+
+
+def _open(data: bytes):
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdfparser import PDFSyntaxError
+
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+        _ = pdf.pages  # parse the page tree now, so a broken file fails here
+        return pdf
+    except Exception as exc:  # pdfplumber wraps pdfminer's errors in PdfminerException
+        cause = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc
+        if isinstance(cause, PDFPasswordIncorrect) or isinstance(exc, PDFPasswordIncorrect):
+            raise ReadError("encrypted PDF: a password is needed to open it") from None
+        if isinstance(cause, PDFEncryptionError) or isinstance(exc, PDFEncryptionError):
+            raise ReadError(f"encrypted PDF: cannot decrypt ({cause})") from None
+        if isinstance(cause, PDFSyntaxError) or isinstance(exc, PDFSyntaxError):
+            raise ReadError(f"damaged PDF: {cause}") from None
+        raise ReadError(f"unreadable PDF: {type(cause).__name__}: {str(cause)[:120]}") from None
+
+
+def _read_page(page, number: int) -> PageContent:
+    objects = page_objects(page.layout)
+    lines = lines_from_glyphs(objects.glyphs, number, objects.width, objects.height)
+    fragments: list[Fragment] = []
+    if has_rulings(objects):
+        words = [w for ln in lines for w in ln.words]
+        for bbox, cells in find_table_cells(page, objects):
+            frag = build_fragment(number, bbox, cells, words)
+            if frag is not None and (frag.ncols > 1 or frag.nrows > 1):
+                fragments.append(frag)
+        if fragments:
+            boxes = [f.bbox for f in fragments]
+            outside = [w for w in words if not any(
+                b[0] - 1 <= (w.x0 + w.x1) / 2 <= b[2] + 1 and b[1] - 1 <= (w.top + w.bottom) / 2 <= b[3] + 1
+                for b in boxes)]
+            if len(outside) != len(words):
+                lines = group_lines(outside, number, objects.width, objects.height)
+    return PageContent(number, objects.width, objects.height, lines, fragments)
+
+
+def _measures(pages: list[PageContent]) -> dict[int, Measure]:
+    """Text measure per page: the running text of all pages of the same width (body
+    pages set it); a page of another width with little text of its own takes it from
+    the tables it holds."""
+    by_width: dict[int, list[Line]] = {}
+    for p in pages:
+        by_width.setdefault(round(p.width), []).extend(p.lines)
+    shared = {w: measure_of(lines) for w, lines in by_width.items() if len(lines) >= 12}
+    out: dict[int, Measure] = {}
+    for p in pages:
+        if round(p.width) in shared:
+            out[p.number] = shared[round(p.width)]
+        elif p.fragments:
+            out[p.number] = Measure(min(f.bbox[0] for f in p.fragments), max(f.bbox[2] for f in p.fragments))
+        else:
+            out[p.number] = measure_of(p.lines)
+    return out
+
+
+Item = Union[Line, Fragment]
+
+
+def _stream(pages: list[PageContent]) -> list[Item]:
+    """Lines and table fragments of all pages in page order."""
+    items: list[Item] = []
+    for p in pages:
+        merged: list[tuple[float, int, Item]] = [(ln.top, 1, ln) for ln in p.lines]
+        merged += [(f.bbox[1], 0, f) for f in p.fragments]
+        merged.sort(key=lambda t: (t[0], t[1]))
+        items.extend(it for _, _, it in merged)
+    return items
+
+
+def _blocks(items: list[Item], measures: dict[int, Measure], path: str) -> list[Block]:
+    blocks: list[Block] = []
+    run: list[Line] = []
+    current: Optional[LogicalTable] = None
+    last_item: Optional[Item] = None
+    task_width: Optional[int] = None
+
+    def flush_run() -> None:
+        if not run:
+            return
+        mark_zones(run, measures)
+        for para in paragraphs(reading_order(run), measures):
+            blocks.append(Paragraph(para.text, Provenance(path, page=para.page, line=para.lines[0].index or None),
+                                    para.gap_before, para.page_break_before))
+        run.clear()
+
+    def flush_table() -> None:
+        nonlocal current, task_width
+        if current is None:
+            return
+        table = to_table(current, path)
+        current = None
+        texts = [[c.text for c in r.cells if not c.v_merged] for r in table.rows]
+        if is_layout_table(texts, task_width):
+            blocks.extend(layout_paragraphs(table))
+        else:
+            task_width = max((len(r.cells) for r in table.rows), default=None)
+            blocks.append(table)
+
+    for item in items:
+        if isinstance(item, Line):
+            if current is not None:
+                flush_table()
+            run.append(item)
+        else:
+            first_on_page = last_item is None or _page_of(last_item) != item.page
+            if current is not None and first_on_page and isinstance(last_item, Fragment) \
+                    and continues(current, item):
+                append_fragment(current, item)
+            else:
+                flush_run()
+                flush_table()
+                current = start_table(item)
+        last_item = item
+    flush_run()
+    flush_table()
+    return blocks
+
+
+def layout_paragraphs(table: Table) -> list[Paragraph]:
+    """A ruled table that only lays out the header or the closing, read as text: the
+    left column first, each cell one block of lines (as the Word reader does)."""
+    out: list[Paragraph] = []
+    ncols = max((len(r.cells) for r in table.rows), default=0)
+    for ci in range(ncols):
+        for row in table.rows:
+            if ci >= len(row.cells) or row.cells[ci].v_merged:
+                continue
+            for k, line in enumerate(ln for ln in row.cells[ci].text.split("\n") if ln.strip()):
+                out.append(Paragraph(line.strip(), row.prov, gap_before=(k == 0)))
+    return out
+
+
+def _page_of(item: Item) -> int:
+    return item.page
+
+
+def read_pdf(data: bytes, info: SourceInfo) -> DocumentIR:
+    pdf = _open(data)
+    warnings: list[str] = []
+    try:
+        if getattr(pdf.doc, "encryption", None):
+            warnings.append("encrypted PDF opened without a password (owner restrictions only)")
+        info.pages = len(pdf.pages)
+        pages: list[PageContent] = []
+        for number, page in enumerate(pdf.pages, start=1):
+            try:
+                pages.append(_read_page(page, number))
+            except Exception as exc:  # a broken content stream spoils one page, not the file
+                warnings.append(f"page {number} unreadable: {type(exc).__name__}: {str(exc)[:100]}")
+            finally:
+                page.close()
+    finally:
+        pdf.close()
+    if not pages:
+        raise ReadError("damaged PDF: no page could be read")
+    check_text_layer(_texts(pages), info.pages or 0)
+    cleaned = drop_running_lines([p.lines for p in pages])
+    for p, lines in zip(pages, cleaned):
+        p.lines = lines
+        for i, ln in enumerate(lines, start=1):
+            ln.index = i
+    blocks = _blocks(_stream(pages), _measures(pages), info.path)
+    return DocumentIR(source=info, blocks=blocks, warnings=warnings)
+
+
+def _texts(pages: list[PageContent]):
+    for p in pages:
+        for ln in p.lines:
+            yield ln.text
+        for f in p.fragments:
+            for c in f.cells:
+                yield c.text

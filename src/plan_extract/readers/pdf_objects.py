@@ -1,0 +1,142 @@
+"""The few things the PDF reader needs from a page, taken straight from pdfminer's
+layout (``page.layout``): glyphs (text, box, size) and the axis-aligned edges that
+lines, rectangles and curves draw. pdfplumber's own object model converts every
+attribute of every glyph, which costs as much as parsing the page; reading the
+layout objects directly keeps a text page cheap and lets only pages that draw
+rulings pay for table finding (given the edges found here)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterator
+
+from pdfminer.layout import LTAnno, LTChar, LTContainer, LTCurve, LTLine, LTRect
+
+MIN_EDGE = 1.0  # points: shorter strokes are not rulings
+
+
+@dataclass(slots=True)
+class Glyph:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+
+
+@dataclass
+class PageObjects:
+    width: float
+    height: float
+    glyphs: list[Glyph]
+    edges: list[dict]  # pdfplumber-style edge dicts (orientation "h" / "v")
+
+    def counts(self) -> tuple[int, int]:
+        h = sum(1 for e in self.edges if e["orientation"] == "h")
+        return h, len(self.edges) - h
+
+
+def _walk(container) -> Iterator:
+    for obj in container:
+        if isinstance(obj, LTContainer) and not isinstance(obj, LTChar):
+            yield from _walk(obj)
+        else:
+            yield obj
+
+
+def _edge(orientation: str, x0: float, x1: float, top: float, bottom: float) -> dict:
+    return {"object_type": "line_edge", "orientation": orientation, "x0": x0, "x1": x1, "top": top,
+            "bottom": bottom, "width": x1 - x0, "height": bottom - top, "doctop": top}
+
+
+def _direction(matrix) -> int:
+    """Reading direction of a glyph in quarter turns (0 upright, 1 upwards, 2 upside
+    down, 3 downwards), from its text rendering matrix."""
+    a, b = matrix[0], matrix[1]
+    if abs(a) >= abs(b):
+        return 0 if a > 0 else 2
+    return 1 if b > 0 else 3
+
+
+def _turn(box: tuple[float, float, float, float], turns: int, w: float, h: float) -> tuple:
+    """A top-left-origin box after turning the page so that text of direction
+    ``turns`` reads upright."""
+    x0, top, x1, bottom = box
+    if turns == 1:
+        return h - bottom, x0, h - top, x1
+    if turns == 3:
+        return top, w - x1, bottom, w - x0
+    if turns == 2:
+        return w - x1, h - bottom, w - x0, h - top
+    return box
+
+
+def page_objects(layout) -> PageObjects:
+    """Glyphs and edges of a pdfminer ``LTPage``, in top-left page coordinates. A page
+    whose text runs sideways (a landscape table set on a portrait page, or a page
+    turned by ``/Rotate``) is turned so that its text reads upright."""
+    px0, py1 = layout.x0, layout.y1
+    w, h = layout.width, layout.height
+    raw: list[tuple[str, tuple, int, float]] = []
+    shapes: list = []
+    votes = [0, 0, 0, 0]
+    for obj in _walk(layout):
+        if isinstance(obj, LTChar):
+            text = obj.get_text()
+            if text and not text.isspace():
+                d = _direction(obj.matrix)
+                votes[d] += 1
+                raw.append((text, (obj.x0 - px0, py1 - obj.y1, obj.x1 - px0, py1 - obj.y0), d, obj.size))
+        elif isinstance(obj, LTAnno):
+            continue
+        elif isinstance(obj, (LTRect, LTLine, LTCurve)) and (obj.stroke or obj.fill):
+            shapes.append(obj)
+    turns = max(range(4), key=lambda k: votes[k]) if raw else 0
+    glyphs: list[Glyph] = []
+    for text, box, d, size in raw:
+        if d != turns:
+            continue  # text set across the page's main direction (a rotated header cell)
+        if turns:
+            box = _turn(box, turns, w, h)
+            size = box[3] - box[1]
+        glyphs.append(Glyph(text, box[0], box[2], box[1], box[3], size))
+    edges: list[dict] = []
+    for obj in shapes:
+        for box in _shape_segments(obj, px0, py1):
+            x0, top, x1, bottom = _turn(box, turns, w, h) if turns else box
+            if bottom - top < 0.5 and x1 - x0 >= MIN_EDGE:
+                y = (top + bottom) / 2
+                edges.append(_edge("h", x0, x1, y, y))
+            elif x1 - x0 < 0.5 and bottom - top >= MIN_EDGE:
+                x = (x0 + x1) / 2
+                edges.append(_edge("v", x, x, top, bottom))
+    if turns in (1, 3):
+        w, h = h, w
+    return PageObjects(w, h, glyphs, edges)
+
+
+def _shape_segments(obj, px0: float, py1: float) -> Iterator[tuple[float, float, float, float]]:
+    """Axis-aligned segments (as degenerate top-left boxes) a line, rect or curve draws."""
+    if isinstance(obj, LTRect):
+        x0, x1 = obj.x0 - px0, obj.x1 - px0
+        top, bottom = py1 - obj.y1, py1 - obj.y0
+        if bottom - top < 2 and x1 - x0 >= MIN_EDGE:  # a thin bar: one rule
+            mid = (top + bottom) / 2
+            yield x0, mid, x1, mid
+        elif x1 - x0 < 2 and bottom - top >= MIN_EDGE:
+            mid = (x0 + x1) / 2
+            yield mid, top, mid, bottom
+        else:
+            yield x0, top, x1, top
+            yield x0, bottom, x1, bottom
+            yield x0, top, x0, bottom
+            yield x1, top, x1, bottom
+        return
+    pts = [(x - px0, py1 - y) for x, y in obj.pts]
+    for (ax, ay), (bx, by) in zip(pts, pts[1:]):
+        if abs(ay - by) < 0.5:
+            y = (ay + by) / 2
+            yield min(ax, bx), y, max(ax, bx), y
+        elif abs(ax - bx) < 0.5:
+            x = (ax + bx) / 2
+            yield x, min(ay, by), x, max(ay, by)

@@ -1,0 +1,45 @@
+"""LibreOffice headless as a converter (old binary ``.doc`` to ``.docx`` for the Word
+reader). Each call runs with its own profile folder, so parallel workers do not fight
+over LibreOffice's lock."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Optional, Union
+
+from ..ir import ReadError
+
+
+def soffice_binary() -> Optional[str]:
+    for name in ("soffice", "libreoffice"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def convert_with_soffice(path: Union[str, Path], data: bytes, target: str = "docx",
+                         timeout: float = 180.0) -> bytes:
+    """Convert a file with LibreOffice headless (own profile dir, so runs do not clash)."""
+    binary = soffice_binary()
+    if binary is None:
+        raise ReadError("old binary .doc needs LibreOffice to convert: install it "
+                        "(apt-get install libreoffice-writer-nogui) or save the file as .docx")
+    with tempfile.TemporaryDirectory(prefix="plan-extract-soffice-") as tmp:
+        src = Path(tmp) / ("input" + (Path(str(path)).suffix or ".doc"))
+        src.write_bytes(data)
+        profile = Path(tmp) / "profile"
+        cmd = [binary, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+               "--convert-to", target, "--outdir", str(Path(tmp) / "out"), str(src)]
+        try:
+            subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=timeout,
+                           check=False, env={**os.environ, "HOME": tmp})
+        except subprocess.TimeoutExpired:
+            raise ReadError(f"LibreOffice conversion to .{target} timed out after {timeout:.0f}s") from None
+        out = Path(tmp) / "out" / (src.stem + "." + target)
+        if not out.exists():
+            raise ReadError(f"LibreOffice could not convert the file to .{target} (damaged or unsupported)")
+        return out.read_bytes()
