@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -50,6 +51,9 @@ def _parser() -> argparse.ArgumentParser:
                     help="local process pool (default) or a dask.distributed cluster")
     ex.add_argument("--scheduler", metavar="ADDRESS",
                     help="with --engine dask: the scheduler address, e.g. tcp://10.0.0.5:8786")
+    ex.add_argument("--max-pages", type=int, default=None, metavar="N",
+                    help="reject PDFs with more pages (default 500; 0 for no limit); the same as the "
+                         "PLAN_EXTRACT_MAX_PDF_PAGES environment variable, which Dask workers read")
     ex.add_argument("--batch-size", type=int, default=256, metavar="N",
                     help="documents per Parquet part file and per commit of the run state (default 256)")
     ex.add_argument("--max-size", type=float, default=64, metavar="MB", help="reject files larger than this (default 64)")
@@ -72,6 +76,8 @@ def main(argv: list[str] | None = None) -> int:
         from .batch.limits import Limits
         from .batch.run import RunConfig, run
         from .pipeline import Options
+        if args.max_pages is not None:  # read by the PDF reader in this process and its workers
+            os.environ["PLAN_EXTRACT_MAX_PDF_PAGES"] = str(max(0, args.max_pages))
         engine = DaskEngine(args.scheduler) if args.engine == "dask" else LocalEngine(args.workers)
         limits = Limits(max_bytes=int(args.max_size * 1024 * 1024), max_seconds=args.timeout,
                         max_memory_mb=args.max_memory or None)

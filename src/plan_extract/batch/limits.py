@@ -16,8 +16,8 @@ class Limits:
     max_memory_mb: Optional[int] = 2048     # --max-memory MB per worker process (None: no limit)
 
 
-class FileTimeout(Exception):
-    pass
+class FileTimeout(BaseException):
+    """Not an Exception: libraries' ``except Exception`` blocks must not swallow it."""
 
 
 @contextmanager

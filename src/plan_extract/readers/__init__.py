@@ -5,11 +5,29 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import Optional
 
 from ..ir import DocumentIR, ReadError, SourceInfo
 
 TEXT_EXTENSIONS = {".txt", ".md", ".markdown", ".text"}
 SUPPORTED_EXTENSIONS = TEXT_EXTENSIONS | {".docx", ".pdf", ".doc"}
+
+
+def limit_error(exc: Optional[BaseException]) -> Optional[BaseException]:
+    """The batch's per-file limit, time (``FileTimeout``) or memory (``MemoryError``),
+    behind ``exc``: itself, or wrapped by a library (pdfplumber wraps whatever pdfminer
+    raises in ``PdfminerException``). A reader re-raises it instead of turning it into
+    a rejection of its own or a page warning. None when the error is something else."""
+    from ..batch.limits import FileTimeout
+
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, (MemoryError, FileTimeout)):
+            return exc
+        inner = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else None
+        exc = inner or exc.__cause__ or exc.__context__
+    return None
 
 
 def sniff_format(path: Path, data: bytes) -> str:

@@ -15,10 +15,8 @@ package; its API stops short of merged cells, list numbers and content controls)
 """
 from __future__ import annotations
 
-import io
 import re
 import unicodedata
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Optional, Union
@@ -27,6 +25,7 @@ from lxml import etree
 
 from ..ir import Block, Cell, DocumentIR, Paragraph, Provenance, ReadError, Row, SourceInfo, Table
 from .docx_numbering import W, Numbering, on, wval
+from .docx_package import open_document, parse_xml
 from .docx_styles import ParaFormat, Styles
 from .soffice import convert_with_soffice
 from .tablekind import is_layout_table
@@ -40,6 +39,7 @@ _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u3000\ufeff]+")
 _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 _PAGE = "\x0c"  # page break marker inside collected run text
 _ENCRYPTED_OLE = "EncryptedPackage".encode("utf-16-le")
+MAX_SPAN = 64  # Word tables have at most 63 columns; a larger gridSpan/gridBefore is capped
 
 
 def clean_line(text: str) -> str:
@@ -232,13 +232,13 @@ class _Walker:
     def _row_cells(self, tr: etree._Element, trpr: Optional[etree._Element]) -> list[_CellRead]:
         cells: list[_CellRead] = []
         col = 0
-        before = _int(wval(trpr.find(W + "gridBefore")) if trpr is not None else None)
+        before = min(max(0, _int(wval(trpr.find(W + "gridBefore")) if trpr is not None else None)), MAX_SPAN)
         if before:
             cells.append(_CellRead(col=0, span=before, vmerge=None, blocks=[]))
             col = before
         for tc in _cells(tr):
             tcpr = tc.find(W + "tcPr")
-            span = _int(wval(tcpr.find(W + "gridSpan")) if tcpr is not None else None) or 1
+            span = min(max(_int(wval(tcpr.find(W + "gridSpan")) if tcpr is not None else None), 1), MAX_SPAN)
             vm_el = tcpr.find(W + "vMerge") if tcpr is not None else None
             vmerge = None if vm_el is None else (wval(vm_el, "continue") or "continue")
             hm_el = tcpr.find(W + "hMerge") if tcpr is not None else None
@@ -389,11 +389,23 @@ def _part_xml(document, reltype: str) -> Optional[bytes]:
         return None
 
 
-def _footnotes(xml: Optional[bytes]) -> dict[str, str]:
+def _parsed(document, reltype: str) -> Optional[etree._Element]:
+    """A related part parsed with entities, DTDs and network off (None when absent)."""
+    xml = _part_xml(document, reltype)
     if not xml:
+        return None
+    try:
+        name = document.part.part_related_by(reltype).partname.lstrip("/")
+    except (KeyError, AttributeError):
+        name = reltype.rsplit("/", 1)[-1]
+    return parse_xml(xml, name)
+
+
+def _footnotes(root: Optional[etree._Element]) -> dict[str, str]:
+    if root is None:
         return {}
     out: dict[str, str] = {}
-    for fn in etree.fromstring(xml).iter(W + "footnote"):
+    for fn in root.iter(W + "footnote"):
         if fn.get(W + "type") in ("separator", "continuationSeparator", "continuationNotice"):
             continue
         texts = []
@@ -405,35 +417,23 @@ def _footnotes(xml: Optional[bytes]) -> dict[str, str]:
     return out
 
 
-def _open(data: bytes):
-    import docx
-    from docx.opc.exceptions import PackageNotFoundError
-
-    if data[:2] != b"PK":
-        raise ReadError("not a .docx file (no zip container)")
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            names = set(zf.namelist())
-    except zipfile.BadZipFile as exc:
-        raise ReadError(f"damaged .docx (zip container unreadable: {exc})") from None
-    if "word/document.xml" not in names and not any(n.endswith("document.xml") for n in names):
-        raise ReadError("zip file is not a Word document (no word/document.xml)")
-    try:
-        return docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, KeyError, ValueError, etree.XMLSyntaxError, zipfile.BadZipFile) as exc:
-        raise ReadError(f"damaged .docx: {str(exc).splitlines()[0][:160]}") from None
-
-
 def read_docx(data: bytes, info: SourceInfo) -> DocumentIR:
+    """Read a .docx (checked by :mod:`.docx_package` before python-docx opens it);
+    :class:`ReadError` with the reason when it is not one, is damaged or hostile."""
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
 
-    document = _open(data)
-    styles_xml = _part_xml(document, RT.STYLES)
-    numbering = Numbering(_part_xml(document, RT.NUMBERING), styles_xml)
-    walker = _Walker(path=info.path, numbering=numbering, styles=Styles(styles_xml),
-                     footnotes=_footnotes(_part_xml(document, RT.FOOTNOTES)))
+    document = open_document(data)
+    styles = _parsed(document, RT.STYLES)
+    numbering = Numbering(_parsed(document, RT.NUMBERING), styles)
+    walker = _Walker(path=info.path, numbering=numbering, styles=Styles(styles),
+                     footnotes=_footnotes(_parsed(document, RT.FOOTNOTES)))
     body = document.element.body
-    blocks = walker.container(body, top_level=True)
+    if body is None:
+        raise ReadError("damaged .docx: word/document.xml has no body")
+    try:
+        blocks = walker.container(body, top_level=True)
+    except RecursionError:
+        raise ReadError("rejected .docx: tables or fields nested too deeply to read") from None
     blocks.extend(walker._flush_notes())
     doc = DocumentIR(source=info, blocks=_number_lines(blocks, info.path, walker.rendered_breaks > 0))
     if not any(isinstance(b, Paragraph) and b.text for b in blocks) and not doc.tables():

@@ -70,8 +70,11 @@ def _int(value: Optional[str], default: int) -> int:
         return default
 
 
+MAX_DRAWN = 3999  # beyond this a list number is shown in digits (no label of a megabyte of Ms)
+
+
 def to_roman(n: int) -> str:
-    if n <= 0:
+    if n <= 0 or n > MAX_DRAWN:
         return str(n)
     parts = []
     for value, sym in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
@@ -83,7 +86,7 @@ def to_roman(n: int) -> str:
 
 def to_letters(n: int) -> str:
     """1 → a, 26 → z, 27 → aa (Word repeats the letter)."""
-    if n <= 0:
+    if n <= 0 or n > 26 * 30:
         return str(n)
     return chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1)
 
@@ -111,7 +114,9 @@ def bullet_label(text: str) -> str:
 class Numbering:
     """Counters of every list in the document, advanced paragraph by paragraph."""
 
-    def __init__(self, numbering_xml: Optional[bytes], styles_xml: Optional[bytes]):
+    def __init__(self, numbering: Optional[etree._Element], styles: Optional[etree._Element]):
+        """``numbering.xml`` and ``styles.xml`` as parsed (entities and DTDs off, see
+        :mod:`.docx_package`); None when the document has none."""
         self.abstracts: dict[str, dict[int, Level]] = {}
         self.abstract_style_link: dict[str, str] = {}
         self.nums: dict[str, NumInstance] = {}
@@ -119,10 +124,10 @@ class Numbering:
         self.style_based_on: dict[str, str] = {}
         self.counters: dict[str, dict[int, int]] = {}
         self.started: set[str] = set()
-        if numbering_xml:
-            self._load_numbering(etree.fromstring(numbering_xml))
-        if styles_xml:
-            self._load_styles(etree.fromstring(styles_xml))
+        if numbering is not None:
+            self._load_numbering(numbering)
+        if styles is not None:
+            self._load_styles(styles)
 
     # -- loading -----------------------------------------------------------------
     def _load_numbering(self, root: etree._Element) -> None:

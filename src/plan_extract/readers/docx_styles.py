@@ -24,13 +24,13 @@ class ParaFormat:
 
 
 class Styles:
-    def __init__(self, styles_xml: Optional[bytes]):
+    def __init__(self, root: Optional[etree._Element]):
+        """``styles.xml`` as parsed (entities and DTDs off); None when absent."""
         self.ppr: dict[str, Optional[etree._Element]] = {}
         self.based_on: dict[str, str] = {}
         self.default_style: Optional[str] = None
         self.defaults: Optional[etree._Element] = None
-        if styles_xml:
-            root = etree.fromstring(styles_xml)
+        if root is not None:
             self.defaults = root.find(f"{W}docDefaults/{W}pPrDefault/{W}pPr")
             for st in root.iter(W + "style"):
                 if st.get(W + "type") != "paragraph":

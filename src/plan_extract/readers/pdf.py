@@ -10,15 +10,22 @@ breaks (:mod:`.pdf_paragraphs`). Table
 fragments that continue on the next page are joined into one table.
 
 Rejected with a reason: encrypted PDFs that need a password, damaged files, PDFs
-without a text layer or with one that does not decode (:mod:`.pdf_check`).
+without a text layer or with one that does not decode (:mod:`.pdf_check`), and PDFs
+of more than :data:`MAX_PAGES` pages (``PLAN_EXTRACT_MAX_PDF_PAGES`` in the
+environment overrides it; 0 means no limit): pdfminer needs about half a millisecond
+per page just to list the pages and a tenth of a second or more to lay one out, so a
+file of thousands of pages would run into the per-file time limit after minutes of
+work, where a page count rejects it at once.
 """
 from __future__ import annotations
 
 import io
+import os
 from dataclasses import dataclass
 from typing import Optional, Union
 
 from ..ir import Block, DocumentIR, Paragraph, Provenance, ReadError, SourceInfo, Table
+from . import limit_error
 from .pdf_check import check_text_layer
 from .pdf_layout import Line, Measure, drop_running_lines, group_lines, lines_from_glyphs, measure_of
 from .pdf_objects import PageObjects, page_objects
@@ -27,6 +34,8 @@ from .pdf_tables import Fragment, LogicalTable, append_fragment, build_fragment,
 from .pdf_zones import mark_zones, reading_order
 from .tablekind import is_layout_table
 
+MAX_PAGES = 500
+MAX_PAGES_ENV = "PLAN_EXTRACT_MAX_PDF_PAGES"
 TABLE_SETTINGS = {"vertical_strategy": "explicit", "horizontal_strategy": "explicit"}
 
 
@@ -56,24 +65,79 @@ def find_table_cells(page, objects: PageObjects) -> list[tuple[tuple, list[tuple
     return [(t.bbox, t.cells) for t in TableFinder(page, settings).tables]
 
 
-def _open(data: bytes):
+def max_pages() -> Optional[int]:
+    """The page limit: :data:`MAX_PAGES`, or the environment's ``PLAN_EXTRACT_MAX_PDF_PAGES``
+    (0: none)."""
+    value = os.environ.get(MAX_PAGES_ENV, "").strip()
+    try:
+        limit = int(value) if value else MAX_PAGES
+    except ValueError:
+        limit = MAX_PAGES
+    return limit if limit > 0 else None
+
+
+def _too_long(count: str, limit: int) -> ReadError:
+    return ReadError(f"PDF too long: {count} pages (limit {limit} pages, {MAX_PAGES_ENV})")
+
+
+def _check_page_count(doc, limit: Optional[int]) -> None:
+    """The page tree's declared /Count first (free), then the pages themselves, listed
+    no further than the limit (the /Count may lie)."""
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdftypes import resolve1
+
+    if limit is None:
+        return
+    try:
+        declared = resolve1(resolve1(doc.catalog.get("Pages")).get("Count"))
+    except Exception as exc:
+        limit = limit_error(exc)
+        if limit is not None:
+            raise limit from None
+        declared = None
+    if isinstance(declared, int) and declared > limit:
+        raise _too_long(str(declared), limit)
+    for n, _page in enumerate(PDFPage.create_pages(doc), start=1):
+        if n > limit:
+            raise _too_long(f"more than {limit}", limit)
+
+
+def _open(data: bytes, limit: Optional[int] = None):
     import pdfplumber
+
+    pdf = None
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+        _check_page_count(pdf.doc, limit)
+        _ = pdf.pages  # parse the page tree now, so a broken file fails here
+        return pdf
+    except Exception as exc:
+        if pdf is not None:
+            pdf.stream.close()  # not pdf.close(): that lists every page first
+        if isinstance(exc, ReadError):
+            raise
+        raise _open_error(exc) from None
+
+
+def _open_error(exc: Exception) -> Exception:
+    """The reason a PDF does not open; the time or memory limit itself when that is
+    what stopped it (pdfplumber wraps pdfminer's errors in PdfminerException)."""
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFSyntaxError
 
-    try:
-        pdf = pdfplumber.open(io.BytesIO(data))
-        _ = pdf.pages  # parse the page tree now, so a broken file fails here
-        return pdf
-    except Exception as exc:  # pdfplumber wraps pdfminer's errors in PdfminerException
-        cause = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc
-        if isinstance(cause, PDFPasswordIncorrect) or isinstance(exc, PDFPasswordIncorrect):
-            raise ReadError("encrypted PDF: a password is needed to open it") from None
-        if isinstance(cause, PDFEncryptionError) or isinstance(exc, PDFEncryptionError):
-            raise ReadError(f"encrypted PDF: cannot decrypt ({cause})") from None
-        if isinstance(cause, PDFSyntaxError) or isinstance(exc, PDFSyntaxError):
-            raise ReadError(f"damaged PDF: {cause}") from None
-        raise ReadError(f"unreadable PDF: {type(cause).__name__}: {str(cause)[:120]}") from None
+    limit = limit_error(exc)
+    if limit is not None:
+        return limit
+    cause = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else exc
+    if isinstance(cause, PDFPasswordIncorrect):
+        return ReadError("encrypted PDF: a password is needed to open it")
+    if isinstance(cause, PDFEncryptionError):
+        return ReadError(f"encrypted PDF: cannot decrypt ({str(cause)[:120]})")
+    if isinstance(cause, PDFSyntaxError):
+        return ReadError(f"damaged PDF: {str(cause)[:160]}")
+    if isinstance(cause, RecursionError):
+        return ReadError("damaged PDF: objects nested too deeply (a reference loop?)")
+    return ReadError(f"unreadable PDF: {type(cause).__name__}: {str(cause)[:120]}")
 
 
 def _read_page(page, number: int) -> PageContent:
@@ -196,8 +260,9 @@ def _page_of(item: Item) -> int:
     return item.page
 
 
-def read_pdf(data: bytes, info: SourceInfo) -> DocumentIR:
-    pdf = _open(data)
+def read_pdf(data: bytes, info: SourceInfo, page_limit: Optional[int] = -1) -> DocumentIR:
+    """Read a PDF's text layer; ``page_limit`` -1 means :func:`max_pages`, None no limit."""
+    pdf = _open(data, max_pages() if page_limit == -1 else page_limit)
     warnings: list[str] = []
     try:
         if getattr(pdf.doc, "encryption", None):
@@ -208,6 +273,9 @@ def read_pdf(data: bytes, info: SourceInfo) -> DocumentIR:
             try:
                 pages.append(_read_page(page, number))
             except Exception as exc:  # a broken content stream spoils one page, not the file
+                limit = limit_error(exc)  # but the time and memory limits stop the file
+                if limit is not None:
+                    raise limit from None
                 warnings.append(f"page {number} unreadable: {type(exc).__name__}: {str(exc)[:100]}")
             finally:
                 page.close()
