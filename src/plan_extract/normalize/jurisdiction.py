@@ -246,12 +246,47 @@ def _trim_name(name: str) -> str:
     return " ".join(out).strip(" -–")
 
 
+# _TYPE_WORDS in lower case, to find where a mention can start
+_TYPE_WORDS_LOWER = ("thành phố", "thị xã", "thị trấn", "tỉnh", "huyện", "quận", "xã", "phường", "đặc khu",
+                     "tp", "tx")
+
+
+def _type_word_starts(low: str) -> list[int]:
+    """Where one of the type words starts in a lower-cased text, in order."""
+    starts: set[int] = set()
+    for word in _TYPE_WORDS_LOWER:
+        i = low.find(word)
+        while i >= 0:
+            starts.add(i)
+            i = low.find(word, i + 1)
+    return sorted(starts)
+
+
+def _iter_unit_mentions(text: str):
+    """The matches of _UNIT_MENTION in text, the same as its ``finditer`` gives. Trying
+    the regex at every position of a whole body text is slow: it is only tried where a
+    type word starts (found with ``str.find`` in the lower-cased text, which has the same
+    positions unless some character lower-cases to two)."""
+    low = text.lower()
+    if len(low) != len(text):
+        yield from _UNIT_MENTION.finditer(text)
+        return
+    end = 0
+    for start in _type_word_starts(low):
+        if start < end:
+            continue  # inside the mention found last
+        m = _UNIT_MENTION.match(text, start)
+        if m:
+            yield m
+            end = m.end()
+
+
 def _unit_mentions(text: str) -> Counter:
     """Counter of (type word, folded name) for every ``huyện X`` / ``tỉnh Y`` in text."""
     c: Counter = Counter()
     if not text:
         return c
-    for m in _UNIT_MENTION.finditer(unicodedata.normalize("NFC", text)):
+    for m in _iter_unit_mentions(unicodedata.normalize("NFC", text)):
         name = _trim_name(m.group(2))
         if name:
             c[(_norm_type(m.group(1)), fold_name(name))] += 1

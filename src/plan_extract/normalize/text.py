@@ -25,6 +25,9 @@ def collapse(text: str) -> str:
 
 
 def one_line(text: str) -> str:
+    """Runs of whitespace (line breaks included) as one space, ends trimmed."""
+    if text.isprintable() and "  " not in text and not text.startswith(" ") and not text.endswith(" "):
+        return text  # already one line: the only whitespace that is printable is the space
     return " ".join(text.split())
 
 

@@ -3,7 +3,6 @@ Windows-1258 (whose tone marks are combining characters). The encoding is detect
 from the bytes, never assumed, and the result is normalised to NFC."""
 from __future__ import annotations
 
-import re
 import unicodedata
 
 from ..ir import ReadError
@@ -11,15 +10,20 @@ from ..ir import ReadError
 _VIET_LETTERS = set("ăâđêôơưĂÂĐÊÔƠƯ")
 
 
-_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+# control bytes that no text encoding uses for text (counted with bytes.translate, which
+# deletes them: far faster than a regex scan)
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x1B), *range(0x1C, 0x20)])
+# the control characters that plain text does not hold (not tab, line feed, form feed or
+# carriage return), all in Latin-1, as bytes
+_LATIN1_CONTROLS = bytes([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x20), *range(0x7F, 0xA0)])
 
 
 def _looks_binary(data: bytes) -> bool:
     sample = data[:4096]
     if not sample:
         return False
-    return len(_CONTROL_BYTES.findall(sample)) / len(sample) > 0.05
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
+    return controls / len(sample) > 0.05
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
@@ -36,10 +40,19 @@ def _utf16_without_bom(data: bytes) -> str | None:
     return None
 
 
+def _count_controls(text: str) -> int:
+    """Control characters and the non-characters U+FFFE, U+FFFF in text. The controls are
+    counted in the Latin-1 bytes of the text (other characters dropped): several times
+    faster than a regex scan of the whole text."""
+    latin1 = text.encode("latin-1", "ignore")
+    noncharacters = sum(text.count(ch) for ch in "\ufffe\uffff" if ch in text)  # ``in`` is the fast test
+    return len(latin1) - len(latin1.translate(None, _LATIN1_CONTROLS)) + noncharacters
+
+
 def _plausible_text(text: str) -> bool:
     if not text:
         return False
-    return len(_CONTROL_CHARS.findall(text)) / len(text) < 0.03
+    return _count_controls(text) / len(text) < 0.03
 
 
 def decode(data: bytes) -> tuple[str, str]:

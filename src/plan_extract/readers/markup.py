@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 
 _TAGS = ("b|strong|i|em|u|s|strike|sup|sub|span|font|a|p|div|ul|ol|li|br|h[1-6]|"
          "table|thead|tbody|tr|td|th|mark|small|big|code|pre|blockquote|hr|center")
@@ -19,7 +20,9 @@ _LONE_EMPH = re.compile(r"(?:(?<=\s)|^)\*{2,3}(?=\s|$)")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
 _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>])")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u3000]+")
-_NEEDS_WORK = re.compile(r"[<*&\\#\n\t\u00a0\u2000-\u200b\u202f\u3000]|  ")
+# a character that markup stripping or space collapsing may change (a double space
+# is tested with ``in``: an alternation would make the regex try it at every position)
+_NEEDS_WORK = re.compile(r"[<*&\\#\n\t\u00a0\u2000-\u200b\u202f\u3000]")
 
 
 def has_markup(text: str) -> bool:
@@ -47,9 +50,10 @@ def strip_markdown(text: str) -> str:
     return text
 
 
+@lru_cache(maxsize=32768)  # cells (agencies, deadlines, headers) repeat across documents
 def clean_inline(text: str) -> str:
     """Markup stripped, runs of spaces collapsed, line breaks kept, ends trimmed."""
-    if not _NEEDS_WORK.search(text):
+    if "  " not in text and not _NEEDS_WORK.search(text):
         return text.strip()
     if has_markup(text):
         text = strip_markdown(strip_html(text))

@@ -4,6 +4,7 @@ so that the IR holds clean text whatever the source format."""
 from __future__ import annotations
 
 import re
+from typing import Optional
 
 from ..ir import Cell, DocumentIR, Paragraph, Provenance, Row, SourceInfo, Table
 from .encoding import decode
@@ -18,20 +19,25 @@ def _is_pipe_row(line: str) -> bool:
     return s.startswith("|") and s.count("|") >= 2
 
 
-def _is_table_line(line: str) -> bool:
-    return "\t" in line.strip("\r\n ") or _is_pipe_row(line)
-
-
-def _split_row(line: str) -> list[str]:
-    if _is_pipe_row(line):
+def _table_cells(line: str) -> Optional[list[str]]:
+    """The raw cells of a table line (a markdown pipe row or a tab-separated line),
+    or None when the line is running text."""
+    if "|" in line and _is_pipe_row(line):
         s = line.strip()
         s = s[1:] if s.startswith("|") else s
         s = s[:-1] if s.endswith("|") and not s.endswith("\\|") else s
+        if "\\" not in s:
+            return s.split("|")  # no escaped pipe: a plain split is enough
         return [c.replace("\\|", "|") for c in _PIPE_SPLIT.split(s)]
-    return line.rstrip("\r\n").split("\t")
+    if "\t" in line:
+        return line.rstrip("\r\n").split("\t")
+    return None
 
 
-def _is_separator(cells: list[str]) -> bool:
+def _is_separator(line: str, cells: list[str]) -> bool:
+    """A markdown separator row (``|---|:--:|``): every filled cell is dashes."""
+    if "--" not in line:  # every separator cell holds at least two dashes
+        return False
     filled = [c for c in cells if c.strip()]
     return bool(filled) and all(_SEPARATOR_CELL.match(c) for c in filled)
 
@@ -70,16 +76,16 @@ def read_text(data: bytes, info: SourceInfo) -> DocumentIR:
             flush_table()
             gap = True
             continue
-        if _is_table_line(line):
-            cells = _split_row(line)
-            if _is_separator(cells):
+        cells = _table_cells(line)
+        if cells is not None:
+            if _is_separator(line, cells):
                 gap = False
                 continue
             if not table_rows:
                 table_start, table_gap = lineno, gap
-            cleaned = [Cell(clean_inline(c)) for c in cells]
-            if any(c.text for c in cleaned):
-                table_rows.append(Row(cleaned, Provenance(info.path, line=lineno)))
+            texts = [clean_inline(c) for c in cells]
+            if any(texts):
+                table_rows.append(Row([Cell(t) for t in texts], Provenance(info.path, line=lineno)))
             gap = False
             continue
         flush_table()

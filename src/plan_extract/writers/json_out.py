@@ -14,8 +14,10 @@ def _fields(obj):
 
 def document_json(doc: DocumentResult) -> bytes:
     # no indent, and dataclasses handed to the C encoder as their __dict__: several
-    # times faster than building plain dicts first and indenting
-    return json.dumps(doc, default=_fields, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    # times faster than building plain dicts first and indenting; a document is a tree,
+    # so the encoder need not track the containers it is inside (check_circular)
+    return json.dumps(doc, default=_fields, ensure_ascii=False, separators=(",", ":"),
+                      check_circular=False).encode("utf-8")
 
 
 def write_document(doc: DocumentResult, out_dir: Path) -> Path:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from typing import Iterable, Optional
 
 import pyarrow as pa
@@ -10,6 +11,7 @@ from ..model import DocumentResult
 from . import schema as S
 
 
+@lru_cache(maxsize=4096)  # the same dates (deadlines, issue dates) recur across documents
 def _date(value: Optional[str]) -> Optional[dt.date]:
     if not value:
         return None

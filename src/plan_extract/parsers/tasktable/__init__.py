@@ -12,13 +12,14 @@ def parse_task_table(ir: DocumentIR) -> tuple[list[Task], list[str]]:
     """Task rows in reading order, numbered from 1, with is_group and hierarchy set."""
     parsed: TableParse = parse_rows(ir.tables())
     raw = parsed.rows
-    placement = assign([r.get("tt") for r in raw], [r.is_group for r in raw], [r.heading for r in raw])
+    groups = [r.is_group for r in raw]
+    placement = assign([r.values["tt"] for r in raw], groups, [r.heading for r in raw])
     tasks: list[Task] = []
-    for i, (r, (parent, level)) in enumerate(zip(raw, placement)):
+    for i, (r, is_group, (parent, level)) in enumerate(zip(raw, groups, placement)):
+        v = r.values  # _to_row fills in every field
         tasks.append(Task(
-            row=i + 1, tt=r.get("tt"), content=r.get("content"), lead=r.get("lead"),
-            support=r.get("support"), deadline=r.get("deadline"), product=r.get("product"),
-            extra=dict(r.extra), is_group=r.is_group,
+            row=i + 1, tt=v["tt"], content=v["content"], lead=v["lead"], support=v["support"],
+            deadline=v["deadline"], product=v["product"], extra=dict(r.extra), is_group=is_group,
             parent_row=parent + 1 if parent is not None else None, level=level,
             provenance={"page": r.prov.page, "line": r.prov.line},
         ))

@@ -69,12 +69,12 @@ def classify_header_cell(text: str) -> tuple[Optional[str], bool]:
 
 def match_header(texts: list[str]) -> Optional[ColumnMap]:
     """A ColumnMap when the row is a header row, else None."""
-    filled = [t for t in texts if t.strip()]
-    if len(filled) < 2:
-        return None
-    classes = [classify_header_cell(t) if t.strip() else (None, False) for t in texts]
+    classes = [classify_header_cell(t) for t in texts]  # a blank cell is (None, False)
     mapped = [c for c in classes if c[0]]
-    if len(mapped) < 2 or len(mapped) < 0.6 * len(filled):
+    if len(mapped) < 2:
+        return None  # most rows: data
+    filled = [t for t in texts if t.strip()]
+    if len(mapped) < 0.6 * len(filled):
         return None
     if not any(c[0] in ("tt", "content") for c in mapped):
         return None
@@ -95,13 +95,13 @@ def match_header(texts: list[str]) -> Optional[ColumnMap]:
 
 def is_numbering_row(texts: list[str]) -> bool:
     """A row that only numbers the columns: (1), (2), … or 1, 2, …"""
-    filled = [t.strip() for t in texts if t.strip()]
-    if len(filled) < 3:
-        return False
     nums = []
-    for t in filled:
+    for t in texts:
+        t = t.strip()
+        if not t:
+            continue
         m = _NUMBERING_CELL.match(t)
         if not m:
-            return False
+            return False  # a data row: usually known by its second cell
         nums.append(int(m.group(1)))
-    return nums == list(range(nums[0], nums[0] + len(nums)))
+    return len(nums) >= 3 and nums == list(range(nums[0], nums[0] + len(nums)))

@@ -4,6 +4,7 @@ their own series."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Optional, Sequence
 
 _ROMAN = re.compile(r"^M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
@@ -14,6 +15,7 @@ def is_roman(label: str) -> bool:
     return bool(label) and bool(_ROMAN.match(label))
 
 
+@lru_cache(maxsize=4096)  # the same labels (1, 2, I, a …) recur in every table
 def label_style(label: str, open_upper: Optional[str] = None) -> Optional[str]:
     """The style of a label: upper, roman, arabic, dotted<n>, letter; None when the
     row is unnumbered. ``open_upper`` is the last upper-case letter label open on the
@@ -51,6 +53,7 @@ def assign(labels: Sequence[str], groups: Sequence[bool], headings: Sequence[boo
     out: list[tuple[Optional[int], int]] = []
     stack: list[_Node] = []
     series_base: Optional[int] = None  # stack length just after a merged heading was pushed
+    last_group: Optional[int] = None  # the nearest group row above
 
     def open_upper() -> Optional[str]:
         for node in reversed(stack):
@@ -61,21 +64,22 @@ def assign(labels: Sequence[str], groups: Sequence[bool], headings: Sequence[boo
     for i, label in enumerate(labels):
         style = label_style(label, open_upper())
         if style is None:
-            parent = next((j for j in range(i - 1, -1, -1) if groups[j]), None)
-            out.append((parent, out[parent][1] + 1 if parent is not None else 1))
-            continue
-        if series_base is not None and (headings[i] or style == "roman"):
-            # the series of a merged heading ends at the next heading or roman row
-            del stack[series_base - (1 if style == "roman" else 0):]
-            series_base = None
-        floor = series_base if series_base is not None else 0
-        for k in range(len(stack) - 1, floor - 1, -1):
-            if stack[k].style == style:
-                del stack[k:]
-                break
-        parent = stack[-1].index if stack else None
-        stack.append(_Node(style, i, label))
-        out.append((parent, len(stack)))
-        if headings[i]:
-            series_base = len(stack)
+            out.append((last_group, out[last_group][1] + 1 if last_group is not None else 1))
+        else:
+            if series_base is not None and (headings[i] or style == "roman"):
+                # the series of a merged heading ends at the next heading or roman row
+                del stack[series_base - (1 if style == "roman" else 0):]
+                series_base = None
+            floor = series_base if series_base is not None else 0
+            for k in range(len(stack) - 1, floor - 1, -1):
+                if stack[k].style == style:
+                    del stack[k:]
+                    break
+            parent = stack[-1].index if stack else None
+            stack.append(_Node(style, i, label))
+            out.append((parent, len(stack)))
+            if headings[i]:
+                series_base = len(stack)
+        if groups[i]:
+            last_group = i
     return out

@@ -14,6 +14,7 @@ from .columns import FIELDS, ColumnMap, is_numbering_row, match_header
 _LABEL = r"(?:[IVXLCDM]+|\d+(?:\.\d+)*|[A-Za-zĐđ])"
 _HEADING_IN_CELL = re.compile(rf"^({_LABEL})[.)]\s*(\S.*)$", re.S)
 _BARE_LABEL = re.compile(rf"^({_LABEL})[.)]?$")
+_DETAIL_FIELDS = ("lead", "support", "deadline", "product")  # all empty in a group row
 
 
 @dataclass
@@ -30,7 +31,7 @@ class RawRow:
 
     @property
     def is_group(self) -> bool:
-        return not any(self.values.get(f) for f in ("lead", "support", "deadline", "product"))
+        return not any(map(self.values.get, _DETAIL_FIELDS))
 
 
 @dataclass
@@ -41,16 +42,20 @@ class TableParse:
 
 
 def _expand_spans(row: Row) -> list[str]:
+    """The cell texts, a cell merged across n columns followed by n - 1 empty ones."""
     out: list[str] = []
     for cell in row.cells:
         out.append(cell.text)
-        out.extend([""] * (max(cell.col_span, 1) - 1))
+        if cell.col_span > 1:
+            out += [""] * (cell.col_span - 1)
     return out
 
 
 def align(texts: list[str], width: int) -> list[str]:
     """Fit a row to the header width: pad short rows; drop empty cells of long rows,
-    trailing ones first, until it fits."""
+    trailing ones first, until it fits (a row that fits is returned as it is)."""
+    if len(texts) == width:
+        return texts
     texts = list(texts)
     while len(texts) > width and texts and not texts[-1].strip():
         texts.pop()
@@ -64,14 +69,8 @@ def align(texts: list[str], width: int) -> list[str]:
     return texts + [""] * (width - len(texts))
 
 
-def _clean_label(tt: str) -> str:
-    tt = tt.strip()
-    m = _BARE_LABEL.match(tt)
-    return m.group(1) if m else tt
-
-
 def _to_row(texts: list[str], cmap: ColumnMap, prov: Provenance) -> RawRow:
-    values = {f: "" for f in FIELDS}
+    values = dict.fromkeys(FIELDS, "")
     extra: dict[str, str] = {}
     for fld, header, text in zip(cmap.fields, cmap.headers, align(texts, cmap.width)):
         if fld:
@@ -80,14 +79,15 @@ def _to_row(texts: list[str], cmap: ColumnMap, prov: Provenance) -> RawRow:
             extra[header or f"column {len(extra) + 1}"] = text
     row = RawRow(values, extra, prov)
     tt = values["tt"].strip()
-    m = _HEADING_IN_CELL.match(tt)
-    if m and not _BARE_LABEL.match(tt):
+    bare = _BARE_LABEL.match(tt)  # "1", "1.", "a)": the label alone
+    m = None if bare else _HEADING_IN_CELL.match(tt)
+    if m:
         # "1. Cải cách thể chế" in the TT cell: label and title
         values["tt"] = m.group(1)
         values["content"] = " ".join(x for x in (m.group(2).strip(), values["content"]) if x)
         row.heading = True
     else:
-        values["tt"] = _clean_label(tt)
+        values["tt"] = bare.group(1) if bare else tt
         m = _HEADING_IN_CELL.match(values["content"]) if not tt else None
         if m and row.is_group and "\n" not in values["content"]:
             values["tt"], values["content"] = m.group(1), m.group(2).strip()
@@ -115,8 +115,8 @@ def parse_rows(tables: list[Table]) -> TableParse:
         block_start = True
         for row in table.rows:
             texts = _expand_spans(row)
-            if not any(t.strip() for t in texts):
-                continue
+            if not "".join(texts).strip():
+                continue  # every cell blank
             header = match_header(texts)
             if header is not None:
                 if cmap is None:
@@ -128,7 +128,7 @@ def parse_rows(tables: list[Table]) -> TableParse:
                 continue
             if cmap is None:
                 break  # a table before any task-table header is not a task table
-            if is_numbering_row(texts) and (after_header or block_start):
+            if (after_header or block_start) and is_numbering_row(texts):
                 continue
             if block_start and not after_header and abs(len(texts) - cmap.width) > 1:
                 break  # a headerless table of another shape does not continue the task table
