@@ -183,6 +183,21 @@ def test_fragments_across_pages_joined():
                     ["4", "Việc bốn", "Phòng Tư pháp", "Các xã"]]
 
 
+def test_unnumbered_row_moved_whole_to_the_next_page_is_not_merged():
+    """A row without TT at the top of a page that repeats the agencies of the row above
+    is a row of its own kept whole on the new page, not the rest of a split row."""
+    first = _fragment(1, [HEAD, ["4.3", "Tỷ lệ đạt trên 60%", "Các xã", "Văn phòng"]])
+    second = _fragment(2, [["", "100% người dân", "Các xã", "Văn phòng"], ["5", "Việc năm", "Phòng Tư pháp", "Các xã"]])
+    table = start_table(first)
+    assert continues(table, second)
+    append_fragment(table, second)
+    rows = [r.texts for r in to_table(table, "x.pdf").rows]
+    assert rows == [HEAD,
+                    ["4.3", "Tỷ lệ đạt trên 60%", "Các xã", "Văn phòng"],
+                    ["", "100% người dân", "Các xã", "Văn phòng"],
+                    ["5", "Việc năm", "Phòng Tư pháp", "Các xã"]]
+
+
 def test_horizontal_span_kept_as_col_span():
     boxes = [(COLS[c], 60, COLS[c + 1], 90) for c in range(4)] + [(85, 90, 120, 120), (120, 90, 510, 120)]
     ws = sum((_cell_words(t, c, 60) for c, t in enumerate(HEAD)), []) + _cell_words("I", 0, 90) + \

@@ -9,8 +9,8 @@ references, so that
 * fragments that continue a table on the next page (same column edges, at the top of
   the page) are joined: the repeated header rows are dropped, a vertically merged
   cell crossing the page break carries its text on, and the first row after the
-  break whose TT is empty is the rest of the row split by the break (SPEC section 2,
-  rules 2 and 3),
+  break whose TT is empty, and that repeats no cell of the row above, is the rest of
+  the row split by the break (SPEC section 2, rules 2 and 3),
 
 and the whole table comes out as one :class:`~plan_extract.ir.Table`.
 """
@@ -213,7 +213,7 @@ def append_fragment(table: LogicalTable, frag: Fragment) -> None:
     if prev_row is not None:
         _carry_vertical_merges(table, frag, start, prev_row)
     rows = list(range(start, frag.nrows))
-    if rows and prev_row is not None and _is_split_row(table, frag, rows[0]):
+    if rows and prev_row is not None and _is_split_row(table, frag, rows[0], prev_row):
         _merge_split_row(table, frag, rows[0], prev_row)
         rows = rows[1:]
     for r in rows:
@@ -253,13 +253,22 @@ def _carry_vertical_merges(table: LogicalTable, frag: Fragment, r: int,
         c = cell.c1
 
 
-def _is_split_row(table: LogicalTable, frag: Fragment, r: int) -> bool:
-    """The first row after the break has no TT of its own: the rest of the row before."""
+def _is_split_row(table: LogicalTable, frag: Fragment, r: int, prev_row: list[Optional[GridCell]]) -> bool:
+    """The first row after the break has no TT of its own: the rest of the row before.
+    Unless one of its cells repeats the text of the cell above: the rest of a split cell
+    never repeats what was printed before the break, so that is a new row without a
+    number (a row kept whole and moved to the next page), not the end of the last one."""
     tt = frag.grid[r][table.tt_col] if table.tt_col < frag.ncols else None
     if tt is not None and (tt.r0 < r or tt.text):
         return False
-    return any(cell is not None and cell.r0 == r and cell.text and not cell.carried
-               for cell in frag.grid[r])
+    own = [cell for cell in frag.grid[r] if cell is not None and cell.r0 == r and cell.text and not cell.carried]
+    if not own:
+        return False
+    for cell in own:
+        above = prev_row[cell.c0] if cell.c0 < len(prev_row) else None
+        if above is not None and above.c0 == cell.c0 and fold(above.text) == fold(cell.text):
+            return False
+    return True
 
 
 def _merge_split_row(table: LogicalTable, frag: Fragment, r: int, prev_row: list[Optional[GridCell]]) -> None:
