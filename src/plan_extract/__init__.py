@@ -13,4 +13,10 @@ def extract(path, agency_files=()):
     return extract_document(path, Options(agency_files=tuple(agency_files)))
 
 
-from .api import load  # noqa: E402
+def __getattr__(name: str):
+    # ``load`` (plan_extract.api) needs pandas; it is imported on first use, so that
+    # extraction, which never needs pandas, starts fast and stays small
+    if name == "load":
+        from .api import load
+        return load
+    raise AttributeError(f"module 'plan_extract' has no attribute {name!r}")

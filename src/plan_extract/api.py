@@ -30,10 +30,7 @@ Column types of the returned DataFrames (the same whatever the layout):
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass, field
-from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Optional, Union
 
@@ -42,6 +39,7 @@ import pyarrow as pa
 import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 
+from .dataset import TABLE_KEYS, column_info, table_paths
 from .writers import schema as S
 
 __all__ = ["Dataset", "load", "table_paths", "TABLE_KEYS"]
@@ -49,43 +47,13 @@ __all__ = ["Dataset", "load", "table_paths", "TABLE_KEYS"]
 PathLike = Union[str, Path]
 DateLike = Union[str, dt.date, dt.datetime, pd.Timestamp]
 
-#: the key columns of each table, also the row order of the loaded frames
-TABLE_KEYS: dict[str, list[str]] = {
-    "documents": ["doc_id"],
-    "sections": ["doc_id", "section"],
-    "tasks": ["doc_id", "row"],
-    "task_agencies": ["doc_id", "row", "role", "mention"],
-    "references": ["doc_id", "ref"],
-}
-
 DATE_DTYPE = "datetime64[ms]"
 _HIVE = pads.partitioning(pa.schema([("year", pa.int32())]), flavor="hive")
-
-
-@lru_cache(maxsize=1)
-def column_info() -> dict:
-    """The packaged ``data/columns.json`` (column meanings and allowed values)."""
-    text = resources.files("plan_extract").joinpath("data/columns.json").read_text(encoding="utf-8")
-    return json.loads(text)
 
 
 def _allowed_values(table: str, column: str) -> list[str]:
     col = column_info()["tables"].get(table, {}).get("columns", {}).get(column, {})
     return list(col.get("values", {}))
-
-
-def table_paths(output_dir: PathLike, table: str) -> list[Path]:
-    """The Parquet file(s) holding ``table``: the files of the hive dataset folder
-    ``OUT/<table>/`` (sorted, hidden and temporary files skipped) when it exists, else
-    ``[OUT/<table>.parquet]`` when that exists, else ``[]``."""
-    out = Path(output_dir)
-    folder = out / table
-    if folder.is_dir():
-        return sorted(p for p in folder.rglob("*.parquet")
-                      if p.is_file() and not any(part.startswith((".", "_"))
-                                                  for part in p.relative_to(folder).parts))
-    single = out / f"{table}.parquet"
-    return [single] if single.is_file() else []
 
 
 def _read_arrow(output_dir: Path, table: str) -> pa.Table:

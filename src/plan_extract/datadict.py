@@ -21,7 +21,7 @@ from typing import Optional
 
 import pyarrow as pa
 
-from .api import TABLE_KEYS, column_info, table_paths
+from .dataset import TABLE_KEYS, column_info, table_paths
 from .writers import schema as S
 
 __all__ = ["markdown", "datapackage", "write_datapackage", "frictionless_type", "pandas_type",
