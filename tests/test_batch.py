@@ -85,6 +85,30 @@ def test_same_rows_whatever_the_worker_count(tmp_path):
     assert len(load(outs[1], "documents")) == 40
 
 
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_duplicate_doc_id_keeps_the_first_document_only(tmp_path, workers):
+    """Two files named alike in different folders: the second is rejected, and neither
+    its rows nor its JSON reach the output (they are dropped at commit time, from the
+    middle of a batch that also holds the first)."""
+    src = tmp_path / "in"
+    for folder, sample in (("a", "hiep-hoa-2024-kiem-soat-tthc.txt"), ("b", "vinh-bao-2024-kiem-soat-tthc.txt"),
+                           ("c", "xuan-loc-2022-cai-cach-hanh-chinh.txt")):
+        (src / folder).mkdir(parents=True)
+        shutil.copy(SAMPLES / sample, src / folder / ("plan.txt" if folder != "c" else sample))
+    out = tmp_path / "out"
+    assert main(["extract", str(src), "-o", str(out), "-q", "-w", workers]) == 0
+    recs = {str(Path(r["path"]).relative_to(src)): r for r in manifest(out)["inputs"]}
+    assert recs["a/plan.txt"]["status"] == "extracted"
+    assert recs["b/plan.txt"]["status"] == "rejected"
+    assert recs["b/plan.txt"]["reason"].startswith("duplicate doc_id 'plan'")
+    tasks = load(out, "tasks")
+    assert tasks.groupby("doc_id").size().to_dict() == {"plan": 46, "xuan-loc-2022-cai-cach-hanh-chinh": 32}
+    assert len(load(out, "documents")) == 2
+    doc = json.loads((out / "json" / "plan.json").read_text("utf-8"))
+    assert len(doc["tasks"]) == 46 and doc["header"]["signer_name"] == "Phạm Văn Nghị"
+    assert sorted(p.name for p in (out / "json").iterdir()) == ["plan.json", "xuan-loc-2022-cai-cach-hanh-chinh.json"]
+
+
 def test_per_file_limits_reject_with_a_reason(tmp_path):
     src = tmp_path / "in"
     shutil.copytree(SAMPLES, src)

@@ -33,6 +33,20 @@ class Options:
 DEFAULT_OPTIONS = Options()
 
 
+def warm_up(options: Options) -> None:
+    """Import the lazily imported modules of the text path and load its reference data
+    (agency registry, gazetteer, header names) now. A process pool forked afterwards
+    shares them, instead of every worker loading them again."""
+    from .normalize import deadlines  # noqa: F401
+    from .normalize.jurisdiction import Gazetteer
+    from .parsers.tasktable.columns import classify_header_cell
+    from .readers import text  # noqa: F401
+
+    options.registry  # noqa: B018 - a cached property: loads the registry
+    Gazetteer.get()
+    classify_header_cell("Nội dung")
+
+
 def doc_id_for(path: Path) -> str:
     return path.stem
 

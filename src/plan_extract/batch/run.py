@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import stat
 import sys
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Optional
@@ -16,15 +16,16 @@ from typing import Iterator, Optional
 from .. import __version__
 from ..datadict import write_datapackage
 from ..pipeline import Options, doc_id_for
+import pyarrow as pa
+
 from ..writers.atomic import write_bytes
 from ..writers.manifest import InputRecord, Manifest
-from ..writers.tables import to_arrow
 from .discover import discover
 from .engines import LocalEngine
 from .limits import Limits
 from .state import Entry, State
 from .store import DatasetStore, part_id
-from .work import WorkItem, WorkResult
+from .work import WorkBatch, WorkItem, WorkResult
 
 CHUNK_DOCS = 256
 
@@ -53,6 +54,8 @@ def run(cfg: RunConfig) -> Manifest:
     state = State(out)
     store = DatasetStore(out)
     store.remove_orphans(state.parts())
+    for staged in (out / "json").glob(".*.tmp"):  # JSON staged by a run killed before its commit
+        staged.unlink(missing_ok=True)
     store.ensure_tables()
     previous = state.entries()
     files = list(discover(cfg.inputs, out))
@@ -74,19 +77,23 @@ def run(cfg: RunConfig) -> Manifest:
                 continue
             yield item
 
-    chunk: list[WorkResult] = []
+    pending: list[WorkBatch] = []
+    stage_dir = out / "json"
+    stage_dir.mkdir(exist_ok=True)
     try:
-        for result in engine.run(items(), cfg.options, cfg.limits):
-            chunk.append(result)
+        for batch in engine.run(items(), cfg.options, cfg.limits, stage_dir=str(stage_dir)):
+            pending.append(batch)
             if bar:
-                bar.update(1)
-                bar.set_postfix(rejected=sum(r.record.status == "rejected" for r in chunk)
+                bar.update(len(batch.results))
+                bar.set_postfix(rejected=sum(r.record.status == "rejected" for b in pending for r in b.results)
                                 + sum(r.status == "rejected" for r in manifest.inputs), refresh=False)
-            if len(chunk) >= cfg.batch_size:
-                _commit(chunk, out, state, store, previous, owners, manifest)
-                chunk = []
-        _commit(chunk, out, state, store, previous, owners, manifest)
+            if sum(len(b.results) for b in pending) >= cfg.batch_size:
+                _commit(pending, out, state, store, previous, owners, manifest)
+                pending = []
+        _commit(pending, out, state, store, previous, owners, manifest)
     finally:
+        for b in pending:  # a run stopped before their commit: their staged JSON goes
+            _discard_staged(b.results)
         if bar:
             bar.close()
         state.close()
@@ -127,8 +134,30 @@ def _prepare(path: Path, cfg: RunConfig, previous: dict[str, Entry]) -> Optional
     return WorkItem(key, doc_id, sha, data)
 
 
-def _commit(chunk: list[WorkResult], out: Path, state: State, store: DatasetStore,
+def _discard_staged(results: list[WorkResult]) -> None:
+    for r in results:
+        if r.json_staged:
+            Path(r.json_staged).unlink(missing_ok=True)
+            r.json_staged = None
+
+
+def _batch_tables(batches: list[WorkBatch], kept: set[int]) -> dict[str, pa.Table]:
+    """The batches' Arrow tables joined per table, holding only the rows of the results
+    in ``kept`` (by ``id``): a document rejected at commit time leaves its rows out."""
+    parts: dict[str, list[pa.Table]] = {}
+    for b in batches:
+        whole = all(id(r) in kept or not r.row_counts for r in b.results)
+        for name, table in b.tables.items():
+            if not whole:
+                mask = [id(r) in kept for r in b.results for _ in range(r.row_counts.get(name, 0))]
+                table = table.filter(pa.array(mask, pa.bool_()))
+            parts.setdefault(name, []).append(table)
+    return {name: pa.concat_tables(tables) if len(tables) > 1 else tables[0] for name, tables in parts.items()}
+
+
+def _commit(batches: list[WorkBatch], out: Path, state: State, store: DatasetStore,
             previous: dict[str, Entry], owners: dict[str, str], manifest: Manifest) -> None:
+    chunk = [r for b in batches for r in b.results]
     if not chunk:
         return
     extracted: list[WorkResult] = []
@@ -138,6 +167,7 @@ def _commit(chunk: list[WorkResult], out: Path, state: State, store: DatasetStor
             owner = owners.get(rec.doc_id)
             if owner is not None and owner != rec.path:
                 rec.status, rec.reason = "rejected", f"duplicate doc_id {rec.doc_id!r} (already from {owner})"
+                _discard_staged([r])
             else:
                 owners[rec.doc_id] = rec.path
                 extracted.append(r)
@@ -151,15 +181,18 @@ def _commit(chunk: list[WorkResult], out: Path, state: State, store: DatasetStor
         store.drop_documents(part, doc_ids)
     pid = part_id(r.record.doc_id for r in extracted) if extracted else None
     for r in extracted:
-        write_bytes(out / "json" / f"{r.record.doc_id}.json", r.json_bytes, durable=False)
+        target = out / "json" / f"{r.record.doc_id}.json"
+        if r.json_staged:
+            os.replace(r.json_staged, target)
+            r.json_staged = None
+        else:
+            write_bytes(target, r.json_bytes, durable=False)
+        r.json_bytes = None
     if extracted:
-        rows: dict[str, list[dict]] = {}
-        for r in extracted:
-            for name, part_rows in r.rows.items():
-                rows.setdefault(name, []).extend(part_rows)
-        store.write_part(pid, {name: to_arrow(name, table_rows) for name, table_rows in rows.items()})
-        for name, table_rows in rows.items():
-            manifest.tables[name] = manifest.tables.get(name, 0) + len(table_rows)
+        tables = _batch_tables(batches, {id(r) for r in extracted})
+        store.write_part(pid, tables)
+        for name, table in tables.items():
+            manifest.tables[name] = manifest.tables.get(name, 0) + table.num_rows
     entries = []
     for r in chunk:
         rec = r.record

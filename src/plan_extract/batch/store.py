@@ -48,10 +48,12 @@ class DatasetStore:
             combined = tables.get(name)
             if combined is None or not combined.num_rows:
                 continue
-            years = combined.column("year")
-            for year in sorted(set(years.to_pylist()), key=lambda y: (y is None, y)):
-                mask = pc.is_null(years) if year is None else pc.equal(years, year)
-                subset = combined.filter(mask).drop_columns(["year"])
+            rows_of_year: dict[Optional[int], list[int]] = {}
+            for i, year in enumerate(combined.column("year").to_pylist()):
+                rows_of_year.setdefault(year, []).append(i)
+            combined = combined.drop_columns(["year"])
+            for year in sorted(rows_of_year, key=lambda y: (y is None, y)):
+                subset = combined.take(pa.array(rows_of_year[year], pa.int64()))
                 target = self.out / name / _year_dir(year) / f"part-{part}.parquet"
                 with atomic_path(target) as tmp:
                     pq.write_table(subset, tmp, compression="zstd")

@@ -1,17 +1,22 @@
-"""The per-document unit of work, the same for every engine: bytes in, the JSON
-document and the Arrow rows of every table out (or a one-line rejection)."""
+"""The unit of work, the same for every engine: a batch of documents' bytes in; for
+each document its JSON (or a one-line rejection) and, for the batch, the Arrow rows of
+every table out. Converting rows to Arrow and writing the JSON happen here, in the
+worker, so that the process that commits the output has little left to do."""
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
+from typing import Optional, Sequence
+
+import pyarrow as pa
 
 from ..ir import ReadError
 from ..pipeline import Options, extract_document
 from ..writers.json_out import document_json
+from ..writers.atomic import stage_bytes
 from ..writers.manifest import InputRecord
-from ..writers.tables import document_rows
+from ..writers.tables import document_rows, to_arrow
 from .limits import FileTimeout, Limits, time_limit
 
 
@@ -28,11 +33,38 @@ class WorkItem:
 class WorkResult:
     record: InputRecord
     year: Optional[int] = None
-    json_bytes: Optional[bytes] = None
-    rows: dict[str, list[dict]] = field(default_factory=dict)  # table name -> rows (Arrow per batch)
+    json_bytes: Optional[bytes] = None   # the document JSON, when it was not staged
+    json_staged: Optional[str] = None    # or the temporary file it was written to
+    rows: dict[str, list[dict]] = field(default_factory=dict)  # table name -> rows, until batched
+    row_counts: dict[str, int] = field(default_factory=dict)   # how many rows it has in each batch table
 
 
-def process(item: WorkItem, options: Options, limits: Limits) -> WorkResult:
+@dataclass
+class WorkBatch:
+    """Results in input order, and the rows of their extracted documents as one Arrow
+    table per output table, in the same order (``row_counts`` of each result say which
+    rows are its own)."""
+
+    results: list[WorkResult]
+    tables: dict[str, pa.Table] = field(default_factory=dict)
+
+
+def process_batch(items: Sequence[WorkItem], options: Options, limits: Limits,
+                  stage_dir: Optional[str] = None) -> WorkBatch:
+    """Every item of the batch, its rows converted to Arrow once for the batch. With
+    ``stage_dir`` (a folder the committing process can see) each JSON is written there
+    under a temporary name, which the commit renames into place."""
+    results = [process(item, options, limits, stage_dir) for item in items]
+    rows: dict[str, list[dict]] = {}
+    for r in results:
+        for name, part_rows in r.rows.items():
+            rows.setdefault(name, []).extend(part_rows)
+        r.row_counts = {name: len(part_rows) for name, part_rows in r.rows.items()}
+        r.rows = {}
+    return WorkBatch(results, {name: to_arrow(name, table_rows) for name, table_rows in rows.items()})
+
+
+def process(item: WorkItem, options: Options, limits: Limits, stage_dir: Optional[str] = None) -> WorkResult:
     rec = InputRecord(path=item.path, status="extracted", doc_id=item.doc_id, sha256=item.sha256)
     if item.reason:
         rec.status, rec.reason = "rejected", item.reason
@@ -63,6 +95,9 @@ def process(item: WorkItem, options: Options, limits: Limits) -> WorkResult:
         rec.seconds = round(time.perf_counter() - start, 4)
     rec.format, rec.encoding = doc.source.format, doc.source.encoding
     rec.tasks, rec.sections, rec.warnings = len(doc.tasks), len(doc.sections), len(doc.warnings)
+    if stage_dir is not None:
+        staged = stage_bytes(Path(stage_dir), f"{item.doc_id}.json", payload)
+        return WorkResult(rec, year=doc.header.year, json_staged=str(staged), rows=rows)
     return WorkResult(rec, year=doc.header.year, json_bytes=payload, rows=rows)
 
 

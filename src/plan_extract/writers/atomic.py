@@ -30,5 +30,32 @@ def atomic_path(target: Path | str, durable: bool = True) -> Iterator[Path]:
 
 
 def write_bytes(target: Path | str, data: bytes, durable: bool = True) -> None:
-    with atomic_path(target, durable) as tmp:
-        tmp.write_bytes(data)
+    target = Path(target)
+    if durable:
+        with atomic_path(target, durable) as tmp:
+            tmp.write_bytes(data)
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = stage_bytes(target.parent, target.name, data)
+    try:
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+STAGED_SUFFIX = ".tmp"
+
+
+def stage_bytes(folder: Path, name: str, data: bytes) -> Path:
+    """Write ``data`` to a new temporary file in ``folder`` (named after ``name``, hidden)
+    and return its path; the caller moves it into place with ``os.replace`` or deletes it.
+    A run killed in between leaves only hidden ``*.tmp`` files, removed by the next run."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=STAGED_SUFFIX, dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+    return Path(tmp)
