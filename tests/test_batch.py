@@ -85,6 +85,52 @@ def test_same_rows_whatever_the_worker_count(tmp_path):
     assert len(load(outs[1], "documents")) == 40
 
 
+def _stat_rows(out: Path) -> dict[str, tuple]:
+    with sqlite3.connect(out / ".plan-extract" / "state.sqlite") as db:
+        return {Path(p).name: (size, mtime) for p, size, mtime in db.execute("SELECT path, size, mtime_ns FROM inputs")}
+
+
+def test_unchanged_files_are_known_by_size_and_time_then_by_hash(tmp_path):
+    """A file with the size and modification time it had when hashed is not read again;
+    a touched file with the same content is unchanged by its hash (and its new time is
+    recorded); a file modified just before it was hashed has no trusted time."""
+    src = tmp_path / "in"
+    src.mkdir()
+    hh, vb, xl = "hiep-hoa-2024-kiem-soat-tthc.txt", "vinh-bao-2024-kiem-soat-tthc.txt", \
+        "xuan-loc-2022-cai-cach-hanh-chinh.txt"
+    for name in (hh, vb, xl):
+        shutil.copy(SAMPLES / name, src / name)
+    old = time.time() - 3600
+    for name in (hh, vb):
+        os.utime(src / name, (old, old))
+    out = tmp_path / "out"
+    assert main(["extract", str(src), "-o", str(out), "-q", "-w", "1"]) == 0
+    stats = _stat_rows(out)
+    assert stats[hh] == ((src / hh).stat().st_size, (src / hh).stat().st_mtime_ns)
+    assert stats[xl] == (None, None)  # copied a moment ago: its time may not tell a later edit
+
+    # same size, same time, other content: taken as unchanged without reading
+    text = (src / hh).read_text("utf-8")
+    edited = text.replace("Phạm Văn Nghị", "Phạm Văn Nghệ")
+    assert len(edited.encode("utf-8")) == len(text.encode("utf-8")) and edited != text
+    (src / hh).write_text(edited, "utf-8")
+    os.utime(src / hh, (old, old))
+    # touched, same content
+    later = old + 60
+    os.utime(src / vb, (later, later))
+    assert main(["extract", str(src), "-o", str(out), "-q", "-w", "1"]) == 0
+    assert statuses(out) == {hh: "unchanged", vb: "unchanged", xl: "unchanged"}
+    assert _stat_rows(out)[vb] == ((src / vb).stat().st_size, (src / vb).stat().st_mtime_ns)
+    assert json.loads((out / "json" / "hiep-hoa-2024-kiem-soat-tthc.json").read_text("utf-8"))[
+        "header"]["signer_name"] == "Phạm Văn Nghị"
+
+    # --force reads and hashes everything again
+    assert main(["extract", str(src), "-o", str(out), "-q", "-w", "1", "--force"]) == 0
+    assert statuses(out)[hh] == "extracted"
+    assert json.loads((out / "json" / "hiep-hoa-2024-kiem-soat-tthc.json").read_text("utf-8"))[
+        "header"]["signer_name"] == "Phạm Văn Nghệ"
+
+
 @pytest.mark.parametrize("workers", ["1", "2"])
 def test_duplicate_doc_id_keeps_the_first_document_only(tmp_path, workers):
     """Two files named alike in different folders: the second is rejected, and neither

@@ -20,18 +20,22 @@ def discover(inputs: Iterable[Path | str], output: Optional[Path] = None) -> Ite
             for root, dirs, files in os.walk(p, followlinks=True, onerror=lambda e: None):
                 rootp = Path(root)
                 real = rootp.resolve()
-                if real in visited or (out_resolved is not None and real == out_resolved):
+                if real in visited or (out_resolved is not None
+                                       and (real == out_resolved or out_resolved in real.parents)):
                     dirs[:] = []
                     continue
                 visited.add(real)
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(files):
+                    if name.startswith(".") or os.path.splitext(name)[1].lower() not in SUPPORTED_EXTENSIONS:
+                        continue
                     f = rootp / name
-                    if name.startswith(".") or f.suffix.lower() not in SUPPORTED_EXTENSIONS:
-                        continue
-                    key = f.resolve()
-                    if out_resolved is not None and out_resolved in key.parents:
-                        continue
+                    if os.path.islink(f):
+                        key = f.resolve()
+                        if out_resolved is not None and out_resolved in key.parents:
+                            continue
+                    else:  # its folder is resolved, and not inside the output: so is the file
+                        key = real / name
                     if key not in seen:
                         seen.add(key)
                         yield f

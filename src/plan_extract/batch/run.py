@@ -8,6 +8,7 @@ import datetime as dt
 import hashlib
 import os
 import stat
+import time
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,18 +63,24 @@ def run(cfg: RunConfig) -> Manifest:
     seen_paths = {str(p) for p in files}
     owners = {e.doc_id: e.path for e in previous.values() if e.status == "extracted" and e.path in seen_paths}
     bar = _progress(len(files), cfg.progress)
-    counts = {"unchanged": 0}
+    counts = {"unchanged": 0, "rejected": 0}
+    stats: dict[str, tuple[Optional[int], Optional[int]]] = {}  # path -> (size, mtime_ns) to record
+    restat: list[tuple[str, Optional[int], Optional[int]]] = []  # unchanged content, new stat
 
     def items() -> Iterator[WorkItem]:
         for path in files:
-            item = _prepare(path, cfg, previous)
+            item = _prepare(path, cfg, previous, stats)
             if item is None:
                 counts["unchanged"] += 1
                 prev = previous[str(path)]
+                if str(path) in stats and stats[str(path)] != (prev.size, prev.mtime_ns):
+                    restat.append((str(path), *stats.pop(str(path))))
                 manifest.inputs.append(InputRecord(path=str(path), status="unchanged", doc_id=prev.doc_id,
                                                    sha256=prev.sha256, reason=prev.reason))
                 if bar:
                     bar.update(1)
+                    if prev.status == "rejected":
+                        counts["rejected"] += 1
                 continue
             yield item
 
@@ -84,13 +91,14 @@ def run(cfg: RunConfig) -> Manifest:
         for batch in engine.run(items(), cfg.options, cfg.limits, stage_dir=str(stage_dir)):
             pending.append(batch)
             if bar:
+                counts["rejected"] += sum(r.record.status == "rejected" for r in batch.results)
                 bar.update(len(batch.results))
-                bar.set_postfix(rejected=sum(r.record.status == "rejected" for b in pending for r in b.results)
-                                + sum(r.status == "rejected" for r in manifest.inputs), refresh=False)
+                bar.set_postfix(rejected=counts["rejected"], refresh=False)
             if sum(len(b.results) for b in pending) >= cfg.batch_size:
-                _commit(pending, out, state, store, previous, owners, manifest)
+                _commit(pending, out, state, store, previous, owners, manifest, stats)
                 pending = []
-        _commit(pending, out, state, store, previous, owners, manifest)
+        _commit(pending, out, state, store, previous, owners, manifest, stats)
+        state.update_stats(restat)
     finally:
         for b in pending:  # a run stopped before their commit: their staged JSON goes
             _discard_staged(b.results)
@@ -112,9 +120,18 @@ def run(cfg: RunConfig) -> Manifest:
     return manifest
 
 
-def _prepare(path: Path, cfg: RunConfig, previous: dict[str, Entry]) -> Optional[WorkItem]:
-    """A work item, or None when the file is unchanged since the last run."""
+# a file modified less than this long before it is hashed may be modified again within
+# the same timestamp tick: its size and time are not recorded, so the next run hashes it
+_RACY_NS = 2_000_000_000
+
+
+def _prepare(path: Path, cfg: RunConfig, previous: dict[str, Entry],
+             stats: dict[str, tuple[Optional[int], Optional[int]]]) -> Optional[WorkItem]:
+    """A work item, or None when the file is unchanged since the last run: the same
+    size and modification time as when it was last hashed (not even read, then), or
+    else the same content hash. ``stats`` receives the (size, mtime_ns) to record."""
     key, doc_id = str(path), doc_id_for(path)
+    prev = previous.get(key)
     try:
         st = path.stat()
         if not stat.S_ISREG(st.st_mode):
@@ -124,11 +141,15 @@ def _prepare(path: Path, cfg: RunConfig, previous: dict[str, Entry]) -> Optional
             mb = 1024 * 1024
             return WorkItem(key, doc_id, "", None, reason=f"file too large: {size / mb:.1f} MB "
                                                             f"(limit {cfg.limits.max_bytes / mb:g} MB, --max-size)")
+        if prev is not None and not cfg.force and prev.sha256 and prev.mtime_ns is not None \
+                and (prev.size, prev.mtime_ns) == (size, st.st_mtime_ns):
+            return None
         data = path.read_bytes()
     except OSError as exc:
         return WorkItem(key, doc_id, "", None, reason=f"cannot read file: {exc.strerror or exc}")
+    trusted = st.st_mtime_ns < time.time_ns() - _RACY_NS
+    stats[key] = (size, st.st_mtime_ns) if trusted else (None, None)
     sha = hashlib.sha256(data).hexdigest()
-    prev = previous.get(key)
     if prev is not None and prev.sha256 == sha and not cfg.force:
         return None
     return WorkItem(key, doc_id, sha, data)
@@ -156,7 +177,8 @@ def _batch_tables(batches: list[WorkBatch], kept: set[int]) -> dict[str, pa.Tabl
 
 
 def _commit(batches: list[WorkBatch], out: Path, state: State, store: DatasetStore,
-            previous: dict[str, Entry], owners: dict[str, str], manifest: Manifest) -> None:
+            previous: dict[str, Entry], owners: dict[str, str], manifest: Manifest,
+            stats: dict[str, tuple[Optional[int], Optional[int]]]) -> None:
     chunk = [r for b in batches for r in b.results]
     if not chunk:
         return
@@ -197,8 +219,10 @@ def _commit(batches: list[WorkBatch], out: Path, state: State, store: DatasetSto
     for r in chunk:
         rec = r.record
         ok = rec.status == "extracted"
+        size, mtime_ns = stats.pop(rec.path, (None, None))
         entries.append(Entry(path=rec.path, doc_id=rec.doc_id, sha256=rec.sha256 or "", status=rec.status,
-                             reason=rec.reason, year=r.year, part=pid if ok else None))
+                             reason=rec.reason, year=r.year, part=pid if ok else None, size=size,
+                             mtime_ns=mtime_ns))
         manifest.inputs.append(rec)
     state.commit(entries)
     for e in entries:
