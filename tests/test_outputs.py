@@ -71,3 +71,20 @@ def test_manifest_lists_inputs_with_hashes_and_encodings(sample_output):
     for rec in m["inputs"]:
         assert len(rec["sha256"]) == 64 and rec["encoding"] == "utf-8" and rec["status"] == "extracted"
     assert m["tables"]["tasks"] == 189
+
+
+def test_document_json_is_the_dataclass_tree_in_field_order(sample_output):
+    """The JSON writer (orjson, dataclasses natively) gives exactly the bytes of the
+    standard library's encoding of ``dataclasses.asdict``: field order, UTF-8 text,
+    floats and nulls as json.dumps writes them."""
+    import dataclasses
+
+    from plan_extract.pipeline import extract_document
+    from plan_extract.writers.json_out import document_json
+
+    samples = Path(__file__).resolve().parents[1] / "samples"
+    for path in sorted(samples.glob("*.txt")):
+        doc = extract_document(path)
+        expected = json.dumps(dataclasses.asdict(doc), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        assert document_json(doc) == expected
+        assert (sample_output / "json" / f"{doc.doc_id}.json").read_bytes() == expected
