@@ -50,9 +50,11 @@ def test_incremental_rerun_skips_unchanged_replaces_changed_reports_removed(tmp_
     first = load(out, "tasks")
     assert len(first) == 189
 
+    package = (out / "datapackage.json").read_bytes()
     assert main(["extract", str(src), "-o", str(out), "-q", "-w", "1"]) == 0
     assert set(statuses(out).values()) == {"unchanged"}
     pd.testing.assert_frame_equal(load(out, "tasks"), first)
+    assert (out / "datapackage.json").read_bytes() == package  # the tables did not change
 
     changed = src / "vinh-bao-2024-kiem-soat-tthc.txt"
     changed.write_text(changed.read_text("utf-8").replace("Tập huấn, hướng dẫn nghiệp vụ",
@@ -67,6 +69,9 @@ def test_incremental_rerun_skips_unchanged_replaces_changed_reports_removed(tmp_
     assert len(after) == 189  # the changed document's rows were replaced, not duplicated
     vb = after[after.doc_id == "vinh-bao-2024-kiem-soat-tthc"]
     assert (vb.content == "Tập huấn lại, hướng dẫn nghiệp vụ công tác cải cách, kiểm soát TTHC").sum() == 1
+    listed = {p for r in json.loads((out / "datapackage.json").read_text("utf-8"))["resources"]
+              if r["name"] != "manifest" for p in r["path"]}
+    assert listed == {p.relative_to(out).as_posix() for p in out.glob("*/year=*/part-*.parquet")}
 
     assert main(["extract", str(src), "-o", str(out), "-q", "-w", "1", "--force"]) == 0
     assert set(statuses(out).values()) == {"extracted"}
@@ -83,6 +88,21 @@ def test_same_rows_whatever_the_worker_count(tmp_path):
     for name in TABLES:
         pd.testing.assert_frame_equal(load(outs[1], name), load(outs[2], name))
     assert len(load(outs[1], "documents")) == 40
+
+
+def test_inputs_are_known_however_their_path_is_spelled(tmp_path, monkeypatch):
+    src = tmp_path / "in"
+    shutil.copytree(SAMPLES, src)
+    out = tmp_path / "out"
+    monkeypatch.chdir(tmp_path)
+    assert main(["extract", "in", "-o", str(out), "-q", "-w", "1"]) == 0
+    assert manifest(out)["inputs"][0]["path"] == str(src / "ha-tinh-so-noi-vu-2024-kiem-soat-tthc.txt")
+    assert main(["extract", str(src), "-o", str(out), "-q", "-w", "1"]) == 0
+    m = manifest(out)
+    assert set(statuses(out).values()) == {"unchanged"} and m["removed"] == []
+    monkeypatch.chdir(src)
+    assert main(["extract", ".", "-o", str(out), "-q", "-w", "1"]) == 0
+    assert set(statuses(out).values()) == {"unchanged"}
 
 
 def _stat_rows(out: Path) -> dict[str, tuple]:

@@ -3,14 +3,13 @@ parse (header, sections, footnotes, references, task table) → normalise
 (deadlines, agencies, jurisdiction) → check (warnings)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Optional
 
 from . import warnings as doc_warnings
 from .ir import DocumentIR
 from .model import DocumentResult, SourceMeta
+from .options import Options, doc_id_for
 from .parsers.footnotes import mark_remover, split_footnotes
 from .parsers.header import parse_header
 from .parsers.layout import find_zones
@@ -19,16 +18,7 @@ from .parsers.sections import parse_sections
 from .parsers.tasktable import parse_task_table
 from .readers import read
 
-
-@dataclass
-class Options:
-    agency_files: Sequence[str] = field(default_factory=tuple)
-
-    @cached_property
-    def registry(self):
-        from .normalize.agencies import AgencyRegistry
-        return AgencyRegistry.load(extra_files=list(self.agency_files))
-
+__all__ = ["DEFAULT_OPTIONS", "Options", "build_document", "doc_id_for", "extract_document", "warm_up"]
 
 DEFAULT_OPTIONS = Options()
 
@@ -45,10 +35,6 @@ def warm_up(options: Options) -> None:
     options.registry  # noqa: B018 - a cached property: loads the registry
     Gazetteer.get()
     classify_header_cell("Nội dung")
-
-
-def doc_id_for(path: Path) -> str:
-    return path.stem
 
 
 def extract_document(path: Path | str, options: Optional[Options] = None,

@@ -15,10 +15,10 @@ from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
-from itertools import islice
+from itertools import chain, islice
 from typing import Iterable, Iterator, Optional
 
-from ..pipeline import Options, warm_up
+from ..options import Options
 from ..writers.manifest import InputRecord
 from .limits import Limits, apply_memory_limit
 from .work import WorkBatch, WorkItem, WorkResult, process_batch
@@ -76,6 +76,12 @@ class LocalEngine:
 
     def _pool(self, chunks: Iterator[list[WorkItem]], options: Options, limits: Limits,
               stage_dir: Optional[str]) -> Iterator[WorkBatch]:
+        first = next(chunks, None)
+        if first is None:
+            return  # nothing to do (a re-run over unchanged files): no pool at all
+        chunks = chain([first], chunks)
+        from ..pipeline import warm_up
+
         warm_up(options)  # before the fork: the workers inherit the loaded data
         pool = self._new_pool(options, limits, self.workers, stage_dir)
         window: deque = deque()

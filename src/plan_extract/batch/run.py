@@ -8,21 +8,17 @@ import datetime as dt
 import hashlib
 import os
 import stat
-import time
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Optional
 
 from .. import __version__
-from ..datadict import write_datapackage
-from ..pipeline import Options, doc_id_for
-import pyarrow as pa
-
+from ..options import Options, doc_id_for
 from ..writers.atomic import write_bytes
 from ..writers.manifest import InputRecord, Manifest
 from .discover import discover
-from .engines import LocalEngine
 from .limits import Limits
 from .state import Entry, State
 from .store import DatasetStore, part_id
@@ -50,16 +46,20 @@ def _now() -> str:
 def run(cfg: RunConfig) -> Manifest:
     out = cfg.output
     out.mkdir(parents=True, exist_ok=True)
+    if cfg.engine is None:
+        from .engines import LocalEngine
     engine = cfg.engine or LocalEngine()
     manifest = Manifest(tool="plan-extract", version=__version__, output=str(out), started_at=_now())
     state = State(out)
     store = DatasetStore(out)
-    store.remove_orphans(state.parts())
+    orphans = store.remove_orphans(state.parts())
     for staged in (out / "json").glob(".*.tmp"):  # JSON staged by a run killed before its commit
         staged.unlink(missing_ok=True)
     store.ensure_tables()
     previous = state.entries()
-    files = list(discover(cfg.inputs, out))
+    # absolute paths: the state knows a file however the input was spelled (relative
+    # or absolute, from another working folder)
+    files = [Path(os.path.abspath(p)) for p in discover(cfg.inputs, out)]
     seen_paths = {str(p) for p in files}
     owners = {e.doc_id: e.path for e in previous.values() if e.status == "extracted" and e.path in seen_paths}
     bar = _progress(len(files), cfg.progress)
@@ -116,13 +116,31 @@ def run(cfg: RunConfig) -> Manifest:
     manifest.engine = getattr(engine, "name", "local")
     manifest.finished_at = _now()
     manifest.write(out)
-    write_datapackage(out)
+    if orphans or _recs_changed(recs) or not _datapackage_current(out):
+        from ..datadict import write_datapackage  # needs pyarrow: only when the tables changed
+
+        write_datapackage(out)
     return manifest
 
 
 # a file modified less than this long before it is hashed may be modified again within
 # the same timestamp tick: its size and time are not recorded, so the next run hashes it
 _RACY_NS = 2_000_000_000
+
+
+def _recs_changed(recs: list[InputRecord]) -> bool:
+    return any(r.status != "unchanged" for r in recs)
+
+
+def _datapackage_current(out: Path) -> bool:
+    """``datapackage.json`` exists and was written by this version (it lists the part
+    files, so it is rewritten whenever a run changes them)."""
+    try:
+        with open(out / "datapackage.json", "rb") as fh:
+            head = fh.read(4096)
+    except OSError:
+        return False
+    return f'"version": "{__version__}"'.encode() in head
 
 
 def _prepare(path: Path, cfg: RunConfig, previous: dict[str, Entry],
@@ -162,9 +180,11 @@ def _discard_staged(results: list[WorkResult]) -> None:
             r.json_staged = None
 
 
-def _batch_tables(batches: list[WorkBatch], kept: set[int]) -> dict[str, pa.Table]:
+def _batch_tables(batches: list[WorkBatch], kept: set[int]) -> dict:
     """The batches' Arrow tables joined per table, holding only the rows of the results
     in ``kept`` (by ``id``): a document rejected at commit time leaves its rows out."""
+    import pyarrow as pa
+
     parts: dict[str, list[pa.Table]] = {}
     for b in batches:
         whole = all(id(r) in kept or not r.row_counts for r in b.results)

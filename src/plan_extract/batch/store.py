@@ -9,12 +9,10 @@ import os
 from pathlib import Path
 from typing import Iterable, Optional
 
-import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.parquet as pq
-
-from ..writers import schema as S
+from ..dataset import TABLE_KEYS
 from ..writers.atomic import atomic_path
+
+TABLES = tuple(TABLE_KEYS)  # pyarrow is imported only where rows are written
 
 NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"
 
@@ -27,11 +25,6 @@ def _year_dir(year: Optional[int]) -> str:
     return f"year={year if year is not None else NULL_PARTITION}"
 
 
-def file_schema(name: str) -> pa.Schema:
-    schema = S.TABLES[name]
-    return schema.remove(schema.get_field_index("year"))
-
-
 class DatasetStore:
     def __init__(self, out_dir: Path):
         self.out = out_dir
@@ -40,11 +33,14 @@ class DatasetStore:
         return sorted(self.out.glob(f"*/year=*/part-{part}.parquet"))
 
     def all_part_ids(self) -> set[str]:
-        return {p.stem[len("part-"):] for p in self.out.glob("*/year=*/part-*.parquet") if p.parent.parent.name in S.TABLES}
+        return {p.stem[len("part-"):] for p in self.out.glob("*/year=*/part-*.parquet") if p.parent.parent.name in TABLES}
 
-    def write_part(self, part: str, tables: dict[str, pa.Table]) -> None:
+    def write_part(self, part: str, tables: dict) -> None:
         """One file per table and year for a batch of documents."""
-        for name in S.TABLES:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        for name in TABLES:
             combined = tables.get(name)
             if combined is None or not combined.num_rows:
                 continue
@@ -60,6 +56,10 @@ class DatasetStore:
 
     def drop_documents(self, part: str, doc_ids: set[str]) -> None:
         """Remove these documents' rows from a part (rewrite it, or delete it when empty)."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+        import pyarrow.parquet as pq
+
         for path in self.part_files(part):
             table = pq.read_table(path)
             keep = table.filter(pc.invert(pc.is_in(table.column("doc_id"), pa.array(sorted(doc_ids)))))
@@ -80,7 +80,7 @@ class DatasetStore:
                 removed.append(path)
         for path in self.out.glob("*/year=*/.part-*.tmp"):
             path.unlink()
-        for name in S.TABLES:
+        for name in TABLES:
             for d in (self.out / name).glob("year=*"):
                 if d.is_dir() and not any(d.iterdir()):
                     os.rmdir(d)
@@ -88,7 +88,7 @@ class DatasetStore:
 
     def ensure_tables(self) -> None:
         """Every table exists as a folder, also when it has no rows yet."""
-        for name in S.TABLES:
+        for name in TABLES:
             (self.out / name).mkdir(parents=True, exist_ok=True)
             legacy = self.out / f"{name}.parquet"
             if legacy.exists():

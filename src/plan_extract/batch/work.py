@@ -7,17 +7,18 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional, Sequence
-
-import pyarrow as pa
+from typing import TYPE_CHECKING, Optional, Sequence
 
 from ..ir import ReadError
-from ..pipeline import Options, extract_document
-from ..writers.json_out import document_json
-from ..writers.atomic import stage_bytes
+from ..options import Options
 from ..writers.manifest import InputRecord
-from ..writers.tables import document_rows, to_arrow
 from .limits import FileTimeout, Limits, time_limit
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+# The extraction itself (parsers, Arrow, JSON) is imported where it runs, in the
+# worker: the driver, which only prepares items and commits results, starts faster.
 
 
 @dataclass
@@ -54,6 +55,8 @@ def process_batch(items: Sequence[WorkItem], options: Options, limits: Limits,
     """Every item of the batch, its rows converted to Arrow once for the batch. With
     ``stage_dir`` (a folder the committing process can see) each JSON is written there
     under a temporary name, which the commit renames into place."""
+    from ..writers.tables import to_arrow
+
     results = [process(item, options, limits, stage_dir) for item in items]
     rows: dict[str, list[dict]] = {}
     for r in results:
@@ -65,6 +68,11 @@ def process_batch(items: Sequence[WorkItem], options: Options, limits: Limits,
 
 
 def process(item: WorkItem, options: Options, limits: Limits, stage_dir: Optional[str] = None) -> WorkResult:
+    from ..pipeline import extract_document
+    from ..writers.atomic import stage_bytes
+    from ..writers.json_out import document_json
+    from ..writers.tables import document_rows
+
     rec = InputRecord(path=item.path, status="extracted", doc_id=item.doc_id, sha256=item.sha256)
     if item.reason:
         rec.status, rec.reason = "rejected", item.reason
