@@ -2,19 +2,20 @@
 generated documents, for several N and worker counts, and the time of a re-run over
 the unchanged folder.
 
-    python bench/bench_batch.py [--sizes 1000 10000] [--workers 1 2] [--docx-share 0.02]
+    python bench/bench_batch.py [--sizes 1000 10000] [--workers 1 2] [--repeat 3] [--docx-share 0.02]
 
 Each configuration runs the real command in a fresh process (and a fresh output
-folder); peak memory is the largest resident set of that process and of each of its
-worker processes. Results are printed as a markdown table and written to
-bench/RESULTS-batch.md.
+folder), --repeat times; the table gives the median time (and the median re-run over
+the unchanged folder). Peak memory is the largest resident set of one process (the
+command or one of its workers), over all repeats. Results are printed as a markdown
+table and written to bench/RESULTS-batch.md.
 """
 from __future__ import annotations
 
 import argparse
 import os
-import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -28,19 +29,22 @@ EXE = [sys.executable, "-m", "plan_extract.cli"]
 
 
 def _run(args: list[str]) -> tuple[float, float]:
-    """(seconds, peak RSS MB of the command and its descendants)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """(seconds, peak RSS MB of the largest process: the command or one of its workers)."""
     start = time.perf_counter()
-    subprocess.run(EXE + args, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(EXE + args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)  # this run's usage only, its workers included
     seconds = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return seconds, max(peak, before) / 1024
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode:
+        raise subprocess.CalledProcessError(proc.returncode, EXE + args)
+    return seconds, usage.ru_maxrss / 1024
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--docx-share", type=float, default=0.0)
     ap.add_argument("--work", type=Path, default=ROOT / "bench" / "out")
     a = ap.parse_args()
@@ -53,14 +57,23 @@ def main() -> None:
         mb = sum(p.stat().st_size for p in src.iterdir()) / 1e6
         for w in a.workers:
             out = a.work / f"out-{n}-w{w}"
-            shutil.rmtree(out, ignore_errors=True)
-            secs, peak = _run(["extract", str(src), "-o", str(out), "-w", str(w), "--quiet"])
-            again, _ = _run(["extract", str(src), "-o", str(out), "-w", str(w), "--quiet"])
+            firsts, agains, peaks = [], [], []
+            for _ in range(a.repeat):
+                shutil.rmtree(out, ignore_errors=True)
+                subprocess.run(["sync"], check=False)  # the last run's writes do not slow this one
+                secs, peak = _run(["extract", str(src), "-o", str(out), "-w", str(w), "--quiet"])
+                again, _ = _run(["extract", str(src), "-o", str(out), "-w", str(w), "--quiet"])
+                firsts.append(secs)
+                agains.append(again)
+                peaks.append(peak)
+            secs, again, peak = statistics.median(firsts), statistics.median(agains), max(peaks)
             lines.append(f"| {n} | {w} | {secs:.1f} | {n / secs:.0f} | {n / secs / w:.0f} | {mb / secs:.1f} | "
                          f"{peak:.0f} | {again:.2f} | {100 * again / secs:.1f} |")
             print(lines[-1], flush=True)
     text = "\n".join(lines)
-    info = f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}\n\n"
+    info = (f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; median of {a.repeat} runs; "
+            f"`python bench/bench_batch.py --sizes {' '.join(map(str, a.sizes))} "
+            f"--workers {' '.join(map(str, a.workers))} --repeat {a.repeat}`\n\n")
     (ROOT / "bench" / "RESULTS-batch.md").write_text("# Batch benchmark\n\n" + info + text + "\n", encoding="utf-8")
     print(text)
 

@@ -180,20 +180,31 @@ def _discard_staged(results: list[WorkResult]) -> None:
             r.json_staged = None
 
 
-def _batch_tables(batches: list[WorkBatch], kept: set[int]) -> dict:
-    """The batches' Arrow tables joined per table, holding only the rows of the results
-    in ``kept`` (by ``id``): a document rejected at commit time leaves its rows out."""
-    import pyarrow as pa
-
-    parts: dict[str, list[pa.Table]] = {}
+def _tables_by_year(batches: list[WorkBatch], kept: set[int]) -> dict[str, dict[Optional[int], list]]:
+    """Table name -> year -> slices of the batches' Arrow tables holding the rows of the
+    results in ``kept`` (by ``id``), in input order: a document rejected at commit time
+    leaves its rows out. The batch tables are sorted by year, so a year is usually one
+    slice per batch; slicing copies nothing."""
+    out: dict[str, dict[Optional[int], list]] = {}
     for b in batches:
-        whole = all(id(r) in kept or not r.row_counts for r in b.results)
         for name, table in b.tables.items():
-            if not whole:
-                mask = [id(r) in kept for r in b.results for _ in range(r.row_counts.get(name, 0))]
-                table = table.filter(pa.array(mask, pa.bool_()))
-            parts.setdefault(name, []).append(table)
-    return {name: pa.concat_tables(tables) if len(tables) > 1 else tables[0] for name, tables in parts.items()}
+            years = out.setdefault(name, {})
+            pos, run_year, run_start, run_len = 0, None, 0, 0
+            for i in b.order:
+                r = b.results[i]
+                n = r.row_counts.get(name, 0)
+                if not n:
+                    continue
+                if id(r) in kept and run_len and r.year == run_year:
+                    run_len += n  # the run of this year goes on
+                else:
+                    if run_len:
+                        years.setdefault(run_year, []).append(table.slice(run_start, run_len))
+                    run_year, run_start, run_len = r.year, pos, (n if id(r) in kept else 0)
+                pos += n
+            if run_len:
+                years.setdefault(run_year, []).append(table.slice(run_start, run_len))
+    return out
 
 
 def _commit(batches: list[WorkBatch], out: Path, state: State, store: DatasetStore,
@@ -231,10 +242,10 @@ def _commit(batches: list[WorkBatch], out: Path, state: State, store: DatasetSto
             write_bytes(target, r.json_bytes, durable=False)
         r.json_bytes = None
     if extracted:
-        tables = _batch_tables(batches, {id(r) for r in extracted})
+        tables = _tables_by_year(batches, {id(r) for r in extracted})
         store.write_part(pid, tables)
-        for name, table in tables.items():
-            manifest.tables[name] = manifest.tables.get(name, 0) + table.num_rows
+        for name, years in tables.items():
+            manifest.tables[name] = manifest.tables.get(name, 0) + sum(t.num_rows for ts in years.values() for t in ts)
     entries = []
     for r in chunk:
         rec = r.record

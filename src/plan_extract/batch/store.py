@@ -35,21 +35,18 @@ class DatasetStore:
     def all_part_ids(self) -> set[str]:
         return {p.stem[len("part-"):] for p in self.out.glob("*/year=*/part-*.parquet") if p.parent.parent.name in TABLES}
 
-    def write_part(self, part: str, tables: dict) -> None:
-        """One file per table and year for a batch of documents."""
+    def write_part(self, part: str, tables: dict[str, dict[Optional[int], list]]) -> None:
+        """One file per table and year for a batch of documents: ``tables`` gives, for
+        each table and year, the Arrow tables (slices) that hold its rows, in order."""
         import pyarrow as pa
         import pyarrow.parquet as pq
 
         for name in TABLES:
-            combined = tables.get(name)
-            if combined is None or not combined.num_rows:
-                continue
-            rows_of_year: dict[Optional[int], list[int]] = {}
-            for i, year in enumerate(combined.column("year").to_pylist()):
-                rows_of_year.setdefault(year, []).append(i)
-            combined = combined.drop_columns(["year"])
-            for year in sorted(rows_of_year, key=lambda y: (y is None, y)):
-                subset = combined.take(pa.array(rows_of_year[year], pa.int64()))
+            for year in sorted(tables.get(name, {}), key=lambda y: (y is None, y or 0)):
+                pieces = [t for t in tables[name][year] if t.num_rows]
+                if not pieces:
+                    continue
+                subset = pa.concat_tables(pieces).drop_columns(["year"])
                 target = self.out / name / _year_dir(year) / f"part-{part}.parquet"
                 with atomic_path(target) as tmp:
                     pq.write_table(subset, tmp, compression="zstd")

@@ -43,11 +43,18 @@ class WorkResult:
 @dataclass
 class WorkBatch:
     """Results in input order, and the rows of their extracted documents as one Arrow
-    table per output table, in the same order (``row_counts`` of each result say which
-    rows are its own)."""
+    table per output table. The tables hold the results' rows in the order ``order``
+    (result indices sorted by year of issue, input order within a year), so that each
+    year is one slice of a table; ``row_counts`` of each result say how many are its own."""
 
     results: list[WorkResult]
     tables: dict[str, pa.Table] = field(default_factory=dict)
+    order: list[int] = field(default_factory=list)
+
+
+def year_key(year: Optional[int]) -> tuple[bool, int]:
+    """Years in increasing order, documents without a year last."""
+    return year is None, year or 0
 
 
 def process_batch(items: Sequence[WorkItem], options: Options, limits: Limits,
@@ -58,13 +65,15 @@ def process_batch(items: Sequence[WorkItem], options: Options, limits: Limits,
     from ..writers.tables import to_arrow
 
     results = [process(item, options, limits, stage_dir) for item in items]
+    order = sorted(range(len(results)), key=lambda i: year_key(results[i].year))
     rows: dict[str, list[dict]] = {}
-    for r in results:
+    for i in order:
+        r = results[i]
         for name, part_rows in r.rows.items():
             rows.setdefault(name, []).extend(part_rows)
         r.row_counts = {name: len(part_rows) for name, part_rows in r.rows.items()}
         r.rows = {}
-    return WorkBatch(results, {name: to_arrow(name, table_rows) for name, table_rows in rows.items()})
+    return WorkBatch(results, {name: to_arrow(name, table_rows) for name, table_rows in rows.items()}, order)
 
 
 def process(item: WorkItem, options: Options, limits: Limits, stage_dir: Optional[str] = None) -> WorkResult:
