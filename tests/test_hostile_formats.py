@@ -227,7 +227,9 @@ def test_page_limit_is_configurable_and_the_time_limit_stops_long_pdfs(tmp_path,
     assert_good_extracted(r)
     rec = r["twenty-thousand-pages.pdf"]
     assert_rejected(rec, "time limit: took longer than 3 s")
-    assert rec["seconds"] < 4.5  # the alarm stops the file: not swallowed as a page warning
+    # the alarm stops the file (not swallowed as a page warning, which would let the
+    # remaining pages run on for a minute or more); the margin allows for a loaded machine
+    assert rec["seconds"] < 15
     monkeypatch.setenv("PLAN_EXTRACT_MAX_PDF_PAGES", "19999")
     with pytest.raises(ReadError, match=r"^PDF too long: 20000 pages \(limit 19999 pages"):
         read(path)
