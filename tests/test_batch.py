@@ -191,6 +191,33 @@ def test_per_file_limits_reject_with_a_reason(tmp_path):
     assert len(reasons) == 5 and all(r.startswith("time limit") for r in reasons)
 
 
+def test_a_file_that_kills_its_worker_costs_only_itself(tmp_path, monkeypatch):
+    """A worker process that dies (segfault, OOM killer: here os._exit) on one file: the
+    batches in flight are redone one file at a time, that file is rejected with the
+    reason, every other file is extracted, and no staged JSON is left behind."""
+    import plan_extract.batch.work as work
+
+    real = work.process
+
+    def process(item, *args, **kwargs):
+        if item.path.endswith("tam-duong-2021-de-an-468.txt"):
+            os._exit(1)
+        return real(item, *args, **kwargs)
+
+    monkeypatch.setattr(work, "process", process)  # the pool's workers are forked: they see it
+    src = tmp_path / "in"
+    generate(40, src, seed=3)
+    shutil.copy(SAMPLES / "tam-duong-2021-de-an-468.txt", src)
+    out = tmp_path / "out"
+    assert main(["extract", str(src), "-o", str(out), "-q", "-w", "2"]) == 0
+    m = manifest(out)
+    assert m["counts"]["extracted"] == 40 and m["counts"]["rejected"] == 1
+    assert m["rejected"] == [{"path": str(src / "tam-duong-2021-de-an-468.txt"),
+                              "reason": "the worker process died on this file (memory limit or fatal error)"}]
+    assert load(out, "documents").doc_id.nunique() == 40
+    assert not list((out / "json").glob(".*"))
+
+
 def committed(out: Path) -> int:
     db = out / ".plan-extract" / "state.sqlite"
     if not db.exists():

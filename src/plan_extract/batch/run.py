@@ -53,8 +53,7 @@ def run(cfg: RunConfig) -> Manifest:
     state = State(out)
     store = DatasetStore(out)
     orphans = store.remove_orphans(state.parts())
-    for staged in (out / "json").glob(".*.tmp"):  # JSON staged by a run killed before its commit
-        staged.unlink(missing_ok=True)
+    _sweep_staged(out)  # JSON staged by a run killed before its commit
     store.ensure_tables()
     previous = state.entries()
     # absolute paths: the state knows a file however the input was spelled (relative
@@ -102,6 +101,7 @@ def run(cfg: RunConfig) -> Manifest:
     finally:
         for b in pending:  # a run stopped before their commit: their staged JSON goes
             _discard_staged(b.results)
+        _sweep_staged(out)  # and that of batches lost with a crashed worker pool
         if bar:
             bar.close()
         state.close()
@@ -171,6 +171,11 @@ def _prepare(path: Path, cfg: RunConfig, previous: dict[str, Entry],
     if prev is not None and prev.sha256 == sha and not cfg.force:
         return None
     return WorkItem(key, doc_id, sha, data)
+
+
+def _sweep_staged(out: Path) -> None:
+    for staged in (out / "json").glob(".*.tmp"):
+        staged.unlink(missing_ok=True)
 
 
 def _discard_staged(results: list[WorkResult]) -> None:
