@@ -10,6 +10,7 @@ so that the same inputs give the same rows whatever the engine or worker count.
   need no shared file system, so the JSON comes back in the result."""
 from __future__ import annotations
 
+import gc
 import os
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
@@ -47,6 +48,17 @@ def _crashed(item: WorkItem, reason: str) -> WorkResult:
                                   reason=reason))
 
 
+def _settle(options: Options) -> None:
+    """Load the reference data now and move everything alive so far (modules, registry,
+    gazetteer) out of the garbage collector's sight: the collector no longer walks these
+    objects on every full collection, and forked workers do not copy the memory pages
+    the walk would touch."""
+    from ..pipeline import warm_up
+
+    warm_up(options)
+    gc.freeze()
+
+
 def batches(items: Iterable[WorkItem], size: int) -> Iterator[list[WorkItem]]:
     it = iter(items)
     while True:
@@ -66,7 +78,11 @@ class LocalEngine:
     def run(self, items: Iterable[WorkItem], options: Options, limits: Limits,
             stage_dir: Optional[str] = None) -> Iterator[WorkBatch]:
         if self.workers == 1:
+            settled = False
             for batch in batches(items, self.batch * 4):
+                if not settled:
+                    _settle(options)
+                    settled = True
                 yield process_batch(batch, options, limits, stage_dir)
             return
         yield from self._pool(batches(items, self.batch), options, limits, stage_dir)
@@ -80,9 +96,7 @@ class LocalEngine:
         if first is None:
             return  # nothing to do (a re-run over unchanged files): no pool at all
         chunks = chain([first], chunks)
-        from ..pipeline import warm_up
-
-        warm_up(options)  # before the fork: the workers inherit the loaded data
+        _settle(options)  # before the fork: the workers inherit the loaded data
         pool = self._new_pool(options, limits, self.workers, stage_dir)
         window: deque = deque()
         # batches in flight: enough to keep every worker busy while this process
