@@ -46,9 +46,10 @@ def _now() -> str:
 def run(cfg: RunConfig) -> Manifest:
     out = cfg.output
     out.mkdir(parents=True, exist_ok=True)
-    if cfg.engine is None:
+    engine = cfg.engine
+    if engine is None:
         from .engines import LocalEngine
-    engine = cfg.engine or LocalEngine()
+        engine = LocalEngine()
     manifest = Manifest(tool="plan-extract", version=__version__, output=str(out), started_at=_now())
     state = State(out)
     store = DatasetStore(out)
@@ -97,6 +98,7 @@ def run(cfg: RunConfig) -> Manifest:
                 _commit(pending, out, state, store, previous, owners, manifest, stats)
                 pending = []
         _commit(pending, out, state, store, previous, owners, manifest, stats)
+        pending = []
         state.update_stats(restat)
     finally:
         for b in pending:  # a run stopped before their commit: their staged JSON goes
