@@ -36,7 +36,7 @@ fuzz: install
 
 # batch and PDF benchmarks (figures go to bench/RESULTS-*.md)
 bench: install
-	$(PY) bench/bench_batch.py
+	$(PY) bench/bench_batch.py --repeat 5
 	$(PY) bench/bench_agencies.py
 
 schemas: install

@@ -48,29 +48,40 @@ def main() -> None:
     ap.add_argument("--docx-share", type=float, default=0.0)
     ap.add_argument("--work", type=Path, default=ROOT / "bench" / "out")
     a = ap.parse_args()
-    lines = ["| N | workers | seconds | docs/s | docs/s per worker | MB/s | peak RSS MB | re-run s | re-run % |",
+    speedups: list[str] = []
+    lines = ["| N | workers | seconds (min–max) | docs/s | docs/s per worker | MB/s | peak RSS MB | re-run s | re-run % |",
              "|---|---|---|---|---|---|---|---|---|"]
     for n in a.sizes:
         src = a.work / f"docs-{n}"
         if not src.exists():
             generate(n, src, seed=n, docx_share=a.docx_share)
         mb = sum(p.stat().st_size for p in src.iterdir()) / 1e6
-        for w in a.workers:
-            out = a.work / f"out-{n}-w{w}"
-            firsts, agains, peaks = [], [], []
-            for _ in range(a.repeat):
+        # the worker counts take turns, repeat after repeat, so that a slow spell of a
+        # shared machine falls on all of them alike
+        firsts: dict[int, list[float]] = {w: [] for w in a.workers}
+        agains: dict[int, list[float]] = {w: [] for w in a.workers}
+        peaks: dict[int, list[float]] = {w: [] for w in a.workers}
+        for _ in range(a.repeat):
+            for w in a.workers:
+                out = a.work / f"out-{n}-w{w}"
                 shutil.rmtree(out, ignore_errors=True)
                 subprocess.run(["sync"], check=False)  # the last run's writes do not slow this one
                 secs, peak = _run(["extract", str(src), "-o", str(out), "-w", str(w), "--quiet"])
                 again, _ = _run(["extract", str(src), "-o", str(out), "-w", str(w), "--quiet"])
-                firsts.append(secs)
-                agains.append(again)
-                peaks.append(peak)
-            secs, again, peak = statistics.median(firsts), statistics.median(agains), max(peaks)
-            lines.append(f"| {n} | {w} | {secs:.1f} | {n / secs:.0f} | {n / secs / w:.0f} | {mb / secs:.1f} | "
-                         f"{peak:.0f} | {again:.2f} | {100 * again / secs:.1f} |")
+                firsts[w].append(secs)
+                agains[w].append(again)
+                peaks[w].append(peak)
+        for w in a.workers:
+            secs, again, peak = statistics.median(firsts[w]), statistics.median(agains[w]), max(peaks[w])
+            spread = f"{min(firsts[w]):.1f}–{max(firsts[w]):.1f}"
+            lines.append(f"| {n} | {w} | {secs:.1f} ({spread}) | {n / secs:.0f} | {n / secs / w:.0f} | "
+                         f"{mb / secs:.1f} | {peak:.0f} | {again:.2f} | {100 * again / secs:.1f} |")
             print(lines[-1], flush=True)
-    text = "\n".join(lines)
+        base = statistics.median(firsts[a.workers[0]])
+        for w in a.workers[1:]:
+            speedups.append(f"N = {n}: {w} workers {base / statistics.median(firsts[w]):.2f}x "
+                            f"the speed of {a.workers[0]}")
+    text = "\n".join(lines) + "\n\n" + "; ".join(speedups) + "."
     info = (f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; median of {a.repeat} runs; "
             f"`python bench/bench_batch.py --sizes {' '.join(map(str, a.sizes))} "
             f"--workers {' '.join(map(str, a.workers))} --repeat {a.repeat}`\n\n")
