@@ -16,7 +16,7 @@ from typing import Iterator, Optional
 
 from .. import __version__
 from ..options import Options, doc_id_for
-from ..writers.atomic import write_bytes
+from ..writers.atomic import STAGED_SUFFIX, write_bytes
 from ..writers.manifest import InputRecord, Manifest
 from .discover import discover
 from .limits import Limits
@@ -176,7 +176,7 @@ def _prepare(path: Path, cfg: RunConfig, previous: dict[str, Entry],
 
 
 def _sweep_staged(out: Path) -> None:
-    for staged in (out / "json").glob(".*.tmp"):
+    for staged in (out / "json").glob(f".*{STAGED_SUFFIX}"):
         staged.unlink(missing_ok=True)
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 from ..dataset import TABLE_KEYS
-from ..writers.atomic import atomic_path
+from ..writers.atomic import STAGED_SUFFIX, atomic_path
 
 TABLES = tuple(TABLE_KEYS)  # pyarrow is imported only where rows are written
 
@@ -75,7 +75,7 @@ class DatasetStore:
             if path.stem[len("part-"):] not in known:
                 path.unlink()
                 removed.append(path)
-        for path in self.out.glob("*/year=*/.part-*.tmp"):
+        for path in self.out.glob(f"*/year=*/.part-*{STAGED_SUFFIX}"):
             path.unlink()
         for name in TABLES:
             for d in (self.out / name).glob("year=*"):

@@ -7,6 +7,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+STAGED_SUFFIX = ".tmp"  # temporary files are hidden (a leading dot) and end with this
+
 
 @contextmanager
 def atomic_path(target: Path | str, durable: bool = True) -> Iterator[Path]:
@@ -15,7 +17,7 @@ def atomic_path(target: Path | str, durable: bool = True) -> Iterator[Path]:
     cut, not only a crash of the process); per-document files skip it for speed."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=STAGED_SUFFIX, dir=target.parent)
     os.close(fd)
     tmp_path = Path(tmp)
     try:
@@ -42,9 +44,6 @@ def write_bytes(target: Path | str, data: bytes, durable: bool = True) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-
-
-STAGED_SUFFIX = ".tmp"
 
 
 def stage_bytes(folder: Path, name: str, data: bytes) -> Path:
