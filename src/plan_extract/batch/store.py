@@ -21,6 +21,11 @@ def part_id(doc_ids: Iterable[str]) -> str:
     return hashlib.sha1("\n".join(sorted(doc_ids)).encode("utf-8")).hexdigest()[:16]
 
 
+def year_key(year: Optional[int]) -> tuple[bool, int]:
+    """Years in increasing order, documents without a year last."""
+    return year is None, year or 0
+
+
 def _year_dir(year: Optional[int]) -> str:
     return f"year={year if year is not None else NULL_PARTITION}"
 
@@ -42,7 +47,7 @@ class DatasetStore:
         import pyarrow.parquet as pq
 
         for name in TABLES:
-            for year in sorted(tables.get(name, {}), key=lambda y: (y is None, y or 0)):
+            for year in sorted(tables.get(name, {}), key=year_key):
                 pieces = [t for t in tables[name][year] if t.num_rows]
                 if not pieces:
                     continue

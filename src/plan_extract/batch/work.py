@@ -13,6 +13,7 @@ from ..ir import ReadError
 from ..options import Options
 from ..writers.manifest import InputRecord
 from .limits import FileTimeout, Limits, time_limit
+from .store import year_key
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -50,11 +51,6 @@ class WorkBatch:
     results: list[WorkResult]
     tables: dict[str, pa.Table] = field(default_factory=dict)
     order: list[int] = field(default_factory=list)
-
-
-def year_key(year: Optional[int]) -> tuple[bool, int]:
-    """Years in increasing order, documents without a year last."""
-    return year is None, year or 0
 
 
 def process_batch(items: Sequence[WorkItem], options: Options, limits: Limits,

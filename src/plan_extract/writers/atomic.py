@@ -32,18 +32,8 @@ def atomic_path(target: Path | str, durable: bool = True) -> Iterator[Path]:
 
 
 def write_bytes(target: Path | str, data: bytes, durable: bool = True) -> None:
-    target = Path(target)
-    if durable:
-        with atomic_path(target, durable) as tmp:
-            tmp.write_bytes(data)
-        return
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = stage_bytes(target.parent, target.name, data)
-    try:
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    with atomic_path(target, durable) as tmp:
+        tmp.write_bytes(data)
 
 
 def stage_bytes(folder: Path, name: str, data: bytes) -> Path:
