@@ -273,3 +273,51 @@ def test_dask_engine_on_a_local_two_worker_cluster_gives_the_same_rows(tmp_path)
     assert m.engine == "dask" and m.counts["extracted"] == 30
     for name in TABLES:
         pd.testing.assert_frame_equal(load(tmp_path / "dask", name), load(local, name))
+
+
+def test_pool_batches_share_the_work_and_progress_counts_every_file(tmp_path):
+    """With few inputs the batches shrink so that each of the two workers gets two; the
+    progress callback counts the files (and the rejected ones) as the workers finish
+    them, up to the total; each batch's part is staged by its worker."""
+    from plan_extract.batch.engines import LocalEngine
+    from plan_extract.batch.limits import Limits
+    from plan_extract.batch.store import DatasetStore
+    from plan_extract.batch.work import WorkItem
+    from plan_extract.options import Options
+
+    src = tmp_path / "in"
+    generate(30, src, seed=5)
+    (src / "empty.txt").write_bytes(b"")
+    items = [WorkItem(str(p), p.stem) for p in sorted(src.iterdir())]
+    out = tmp_path / "out"
+    (out / "json").mkdir(parents=True)
+    calls: list[tuple[int, int]] = []
+    engine = LocalEngine(2)
+    assert engine.batch_size(31, 256) == 8 and engine.batch_size(10_000, 256) == 256
+    assert LocalEngine(1).batch_size(31, 256) == 256
+    got = list(engine.run(items, Options(), Limits(), stage=str(out), batch_size=256,
+                          progress=lambda done, rejected: calls.append((done, rejected))))
+    assert [len(b.results) for b in got] == [8, 8, 8, 7]
+    assert [r.record.path for b in got for r in b.results] == [it.path for it in items]  # input order
+    assert calls == sorted(calls) and calls[-1] == (31, 1)
+    assert [r.record.reason for b in got for r in b.results if r.record.status == "rejected"] == [
+        "empty file"]
+    for b in got:
+        staged = [Path(p) for years in b.staged.values() for p in years.values()]
+        assert staged and all(p.exists() and p.name.startswith(".part-") for p in staged)
+        DatasetStore.discard(b.staged)
+        assert not any(p.exists() for p in staged)
+
+
+def test_a_file_is_read_up_to_the_size_limit_only(tmp_path):
+    from plan_extract.batch.work import read_input
+    from plan_extract.ir import ReadError
+
+    f = tmp_path / "a.txt"
+    f.write_bytes(b"x" * 100)
+    assert read_input(str(f), None) == b"x" * 100 and read_input(str(f), 100) == b"x" * 100
+    with pytest.raises(ReadError, match="file too large: more than"):
+        read_input(str(f), 50)
+    with pytest.raises(ReadError, match="cannot read file: No such file"):
+        read_input(str(tmp_path / "gone.txt"), 50)
+

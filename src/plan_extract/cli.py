@@ -55,7 +55,8 @@ def _parser() -> argparse.ArgumentParser:
                     help="reject PDFs with more pages (default 500; 0 for no limit); the same as the "
                          "PLAN_EXTRACT_MAX_PDF_PAGES environment variable, which Dask workers read")
     ex.add_argument("--batch-size", type=int, default=256, metavar="N",
-                    help="documents per Parquet part file and per commit of the run state (default 256)")
+                    help="documents per Parquet part file and per commit of the run state (default 256; "
+                         "fewer when there are too few documents to give every worker two batches)")
     ex.add_argument("--max-size", type=float, default=64, metavar="MB", help="reject files larger than this (default 64)")
     ex.add_argument("--timeout", type=float, default=60, metavar="SECONDS",
                     help="reject a file whose extraction takes longer (default 60)")

@@ -1,50 +1,67 @@
-"""Engines run the work in batches of documents and yield the batches in input order,
-so that the same inputs give the same rows whatever the engine or worker count.
+"""Engines run the work in batches of documents (one batch: one dataset part and one
+commit of the run state) and yield the batches in input order, so that the same
+inputs give the same rows whatever the engine or worker count.
 
-- ``local``: a process pool (``--workers``, default the number of cores) that is sent
-  small batches (fewer round trips; each worker converts its rows to Arrow and writes
-  its JSON files under temporary names); a worker that dies (memory limit, segfault)
-  or hangs costs only the file it was on: the batches in flight are redone one file at
-  a time to find it.
+- ``local``: a process pool (``--workers``, default the number of cores). Each worker
+  reads and hashes its files, extracts them, and writes their JSON and the batch's
+  Parquet part under temporary names; what comes back is small (the records and the
+  temporary names). Workers count the files they finish in shared counters, which
+  drive the progress bar and tell a slow batch from a stuck worker. A worker that dies
+  (memory limit, segfault) or hangs costs only the file it was on: the batches in
+  flight are redone, and the one that fails again is redone one file at a time.
 - ``dask``: the same work on a ``dask.distributed`` cluster (``--scheduler``); workers
-  need no shared file system, so the JSON comes back in the result."""
+  need no shared file system, so the files' bytes go with the work and the JSON and
+  the rows come back in the result."""
 from __future__ import annotations
 
 import gc
+import math
+import multiprocessing
 import os
+import time
 from collections import deque
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
-from itertools import chain, islice
-from typing import Iterable, Iterator, Optional
+from itertools import islice
+from typing import Callable, Iterable, Iterator, Optional, Sequence
 
 from ..options import Options
 from ..writers.manifest import InputRecord
 from .limits import Limits, apply_memory_limit
-from .work import WorkBatch, WorkItem, WorkResult, process_batch
+from .work import WorkBatch, WorkItem, WorkResult, process_batch, read_input
+
+# progress(done, rejected): documents finished so far by the engine, and how many of
+# them were rejected
+Progress = Callable[[int, int], None]
 
 _OPTIONS: Optional[Options] = None
 _LIMITS: Optional[Limits] = None
 _STAGE: Optional[str] = None
-
-# documents per batch sent to a pool worker: enough to amortise the round trip and the
-# Arrow conversion, few enough that the pool stays balanced and a crash redoes little
-POOL_BATCH = 16
+_COUNTERS = None  # (done, rejected): shared with the driver
 
 
-def _init(options: Options, limits: Limits, stage_dir: Optional[str]) -> None:
-    global _OPTIONS, _LIMITS, _STAGE
-    _OPTIONS, _LIMITS, _STAGE = options, limits, stage_dir
+def _init(options: Options, limits: Limits, stage: Optional[str], counters) -> None:
+    global _OPTIONS, _LIMITS, _STAGE, _COUNTERS
+    _OPTIONS, _LIMITS, _STAGE, _COUNTERS = options, limits, stage, counters
     apply_memory_limit(limits.max_memory_mb)
 
 
-def _work(items: list[WorkItem]) -> WorkBatch:
-    return process_batch(items, _OPTIONS, _LIMITS, _STAGE)
+def _count(result: WorkResult) -> None:
+    done, rejected = _COUNTERS
+    with done.get_lock():
+        done.value += 1
+    if result.record.status == "rejected":
+        with rejected.get_lock():
+            rejected.value += 1
+
+
+def _work(items: list[WorkItem], stage_part: bool = True) -> WorkBatch:
+    return process_batch(items, _OPTIONS, _LIMITS, _STAGE, stage_part=stage_part, on_done=_count)
 
 
 def _crashed(item: WorkItem, reason: str) -> WorkResult:
-    return WorkResult(InputRecord(path=item.path, status="rejected", doc_id=item.doc_id, sha256=item.sha256,
+    return WorkResult(InputRecord(path=item.path, status="rejected", doc_id=item.doc_id, sha256=item.sha256 or None,
                                   reason=reason))
 
 
@@ -71,41 +88,72 @@ def batches(items: Iterable[WorkItem], size: int) -> Iterator[list[WorkItem]]:
 class LocalEngine:
     name = "local"
 
-    def __init__(self, workers: Optional[int] = None, batch: int = POOL_BATCH):
+    def __init__(self, workers: Optional[int] = None):
         self.workers = workers or os.cpu_count() or 1
-        self.batch = max(1, batch)
 
-    def run(self, items: Iterable[WorkItem], options: Options, limits: Limits,
-            stage_dir: Optional[str] = None) -> Iterator[WorkBatch]:
+    def batch_size(self, n_items: int, batch_size: int) -> int:
+        """Documents per batch: ``batch_size``, or fewer when that would leave a worker
+        idle (at least two batches per worker)."""
         if self.workers == 1:
-            settled = False
-            for batch in batches(items, self.batch * 4):
-                if not settled:
-                    _settle(options)
-                    settled = True
-                yield process_batch(batch, options, limits, stage_dir)
-            return
-        yield from self._pool(batches(items, self.batch), options, limits, stage_dir)
+            return batch_size
+        return max(1, min(batch_size, math.ceil(n_items / (2 * self.workers))))
 
-    def _new_pool(self, options: Options, limits: Limits, workers: int, stage_dir) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(max_workers=workers, initializer=_init, initargs=(options, limits, stage_dir))
-
-    def _pool(self, chunks: Iterator[list[WorkItem]], options: Options, limits: Limits,
-              stage_dir: Optional[str]) -> Iterator[WorkBatch]:
-        first = next(chunks, None)
-        if first is None:
+    def run(self, items: Sequence[WorkItem], options: Options, limits: Limits, stage: Optional[str] = None,
+            batch_size: int = 256, progress: Optional[Progress] = None) -> Iterator[WorkBatch]:
+        if not items:
             return  # nothing to do (a re-run over unchanged files): no pool at all
-        chunks = chain([first], chunks)
         _settle(options)  # before the fork: the workers inherit the loaded data
-        pool = self._new_pool(options, limits, self.workers, stage_dir)
+        size = self.batch_size(len(items), batch_size)
+        if self.workers == 1:
+            done = [0, 0]
+
+            def tick(r: WorkResult) -> None:
+                done[0] += 1
+                done[1] += r.record.status == "rejected"
+                if progress is not None:
+                    progress(*done)
+
+            for chunk in batches(items, size):
+                yield process_batch(chunk, options, limits, stage, on_done=tick)
+            return
+        yield from _Pool(self.workers, options, limits, stage, progress).run(batches(items, size))
+
+
+class _Pool:
+    """The process pool of the local engine, its shared counters, and what is done
+    when one of its workers dies or hangs."""
+
+    # how often the driver looks at the counters while it waits for a batch
+    POLL = 0.2
+
+    def __init__(self, workers: int, options: Options, limits: Limits, stage: Optional[str],
+                 progress: Optional[Progress]):
+        self.workers, self.options, self.limits, self.stage = workers, options, limits, stage
+        self.progress = progress
+        ctx = multiprocessing.get_context()
+        self.counters = (ctx.Value("q", 0), ctx.Value("q", 0))
+        self.delivered = [0, 0]  # documents (and rejected ones) in the batches yielded so far
+        self.base = [0, 0]       # what the counters do not count (they restart after a crash)
+        # no file finished for this long while work is in flight: a worker is stuck
+        # (the per-file alarm did not fire)
+        self.guard = (limits.max_seconds * 2 + 30) if limits.max_seconds else None
+
+    def _new(self, workers: int) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=workers, initializer=_init,
+                                   initargs=(self.options, self.limits, self.stage, self.counters))
+
+    def _delivered(self, batch: WorkBatch) -> None:
+        self.delivered[0] += len(batch.results)
+        self.delivered[1] += sum(r.record.status == "rejected" for r in batch.results)
+
+    def _report(self) -> None:
+        if self.progress is not None:
+            self.progress(self.base[0] + self.counters[0].value, self.base[1] + self.counters[1].value)
+
+    def run(self, chunks: Iterator[list[WorkItem]]) -> Iterator[WorkBatch]:
+        pool = self._new(self.workers)
         window: deque = deque()
-        # batches in flight: enough to keep every worker busy while this process
-        # commits a chunk of results (writes its Parquet parts)
-        ahead = self.workers * 8
-        # a worker that does not answer in time is stuck (the per-file alarm did not
-        # fire); a batch of several slow files may also get here: both are redone one
-        # file at a time, each under its own guard, so the result is the same
-        guard = (limits.max_seconds * 2 + 30) if limits.max_seconds else None
+        ahead = self.workers * 2  # batches in flight: a worker never waits for the next one
         try:
             while True:
                 while len(window) < ahead:
@@ -116,30 +164,72 @@ class LocalEngine:
                 if not window:
                     return
                 chunk, fut = window[0]
-                try:
-                    result = fut.result(timeout=guard)
+                last, seen = time.monotonic(), self.counters[0].value
+                failed = False
+                while not fut.done():
+                    wait([fut], timeout=self.POLL, return_when=FIRST_COMPLETED)
+                    self._report()
+                    now_seen = self.counters[0].value
+                    if now_seen != seen:
+                        last, seen = time.monotonic(), now_seen
+                    elif self.guard is not None and time.monotonic() - last > self.guard:
+                        failed = True
+                        break
+                if not failed:
+                    try:
+                        result = fut.result()
+                    except BrokenProcessPool:
+                        failed = True
+                if not failed:
                     window.popleft()
+                    self._delivered(result)
+                    self._report()
                     yield result
-                except (BrokenProcessPool, FutureTimeout):
-                    # find the culprit: redo what was in flight one file at a time
-                    _kill(pool)
-                    pending = [it for ch, _ in window for it in ch]
-                    window.clear()
-                    single = limits.max_seconds + 30 if limits.max_seconds else None
-                    for it in pending:
-                        yield self._isolated(it, options, limits, single, stage_dir)
-                    pool = self._new_pool(options, limits, self.workers, stage_dir)
+                    continue
+                # a worker died or hangs: redo what was in flight, without this pool;
+                # the counters start again from what was delivered
+                _kill(pool)
+                pending = [ch for ch, _ in window]
+                window.clear()
+                self.base = list(self.delivered)
+                for counter in self.counters:
+                    counter.value = 0
+                for ch in pending:
+                    batch = self._redo(ch)
+                    self._delivered(batch)
+                    yield batch
+                pool = self._new(self.workers)
         finally:
             pool.shutdown(wait=False, cancel_futures=True)
 
-    def _isolated(self, item: WorkItem, options: Options, limits: Limits, guard, stage_dir) -> WorkBatch:
-        pool = self._new_pool(options, limits, 1, stage_dir)
+    def _redo(self, chunk: list[WorkItem]) -> WorkBatch:
+        """A batch of a broken pool, alone in a new worker; when it fails again, its files
+        one at a time, each in a worker of its own."""
+        counted = [c.value for c in self.counters]
+        batch, _ = self._isolated(chunk, stage_part=True)
+        if batch is not None:
+            return batch
+        for counter, value in zip(self.counters, counted):  # its files are counted as they are redone
+            counter.value = value
+        done = []
+        for item in chunk:
+            one, reason = self._isolated([item], stage_part=False)
+            if one is None:
+                one = WorkBatch([_crashed(item, reason)])
+                self.base[0] += 1
+                self.base[1] += 1
+            done.append(one)
+        return WorkBatch.merge(done)
+
+    def _isolated(self, chunk: list[WorkItem], stage_part: bool) -> tuple[Optional[WorkBatch], str]:
+        pool = self._new(1)
+        guard = (len(chunk) * (self.limits.max_seconds + 5) + 30) if self.limits.max_seconds else None
         try:
-            return pool.submit(_work, [item]).result(timeout=guard)
+            return pool.submit(_work, chunk, stage_part).result(timeout=guard), ""
         except BrokenProcessPool:
-            return WorkBatch([_crashed(item, "the worker process died on this file (memory limit or fatal error)")])
+            return None, "the worker process died on this file (memory limit or fatal error)"
         except FutureTimeout:
-            return WorkBatch([_crashed(item, f"time limit: took longer than {guard:g} s (worker stopped)")])
+            return None, f"time limit: took longer than {guard:g} s (worker stopped)"
         finally:
             _kill(pool)
 
@@ -154,44 +244,73 @@ def _kill(pool: ProcessPoolExecutor) -> None:
 
 
 class DaskEngine:
-    """Runs the work on a dask.distributed cluster; results come back in order."""
+    """Runs the work on a dask.distributed cluster; results come back in order. The
+    files are read here and their bytes sent with the work (workers need not see this
+    machine's files), and the JSON and rows come back in the results."""
 
     name = "dask"
 
-    def __init__(self, scheduler: Optional[str] = None, batch: int = POOL_BATCH, in_flight: int = 16,
-                 client=None):
-        self.scheduler, self.batch, self.in_flight, self._client = scheduler, max(1, batch), in_flight, client
+    def __init__(self, scheduler: Optional[str] = None, in_flight: int = 16, client=None):
+        self.scheduler, self.in_flight, self._client = scheduler, in_flight, client
 
-    def run(self, items: Iterable[WorkItem], options: Options, limits: Limits,
-            stage_dir: Optional[str] = None) -> Iterator[WorkBatch]:
-        """``stage_dir`` is ignored: workers may not see the output folder, so the JSON
-        comes back with the results."""
+    def run(self, items: Sequence[WorkItem], options: Options, limits: Limits, stage: Optional[str] = None,
+            batch_size: int = 256, progress: Optional[Progress] = None) -> Iterator[WorkBatch]:
+        """``stage`` is ignored: workers may not see the output folder."""
+        if not items:
+            return
         try:
             from distributed import Client
         except ImportError:  # pragma: no cover - depends on the install
             raise SystemExit("--engine dask needs the dask extra: pip install 'plan-extract[dask]'")
         client = self._client or Client(self.scheduler)
+        counts = [0, 0]
+
+        def delivered(batch: WorkBatch) -> WorkBatch:
+            counts[0] += len(batch.results)
+            counts[1] += sum(r.record.status == "rejected" for r in batch.results)
+            if progress is not None:
+                progress(*counts)
+            return batch
+
         try:
+            n_workers = max(1, len(client.scheduler_info().get("workers", {})))
+            size = max(1, min(batch_size, math.ceil(len(items) / (2 * n_workers))))
             window: deque = deque()
-            for chunk in batches(items, self.batch):
+            for chunk in batches(items, size):
+                chunk = [_with_data(item) for item in chunk]
                 window.append((chunk, client.submit(process_batch, chunk, options, limits, pure=False)))
                 if len(window) >= self.in_flight:
-                    yield from self._result(client, *window.popleft(), options, limits)
+                    yield delivered(self._result(client, *window.popleft(), options, limits))
             while window:
-                yield from self._result(client, *window.popleft(), options, limits)
+                yield delivered(self._result(client, *window.popleft(), options, limits))
         finally:
             if self._client is None:
                 client.close()
 
     @staticmethod
-    def _result(client, chunk: list[WorkItem], fut, options: Options, limits: Limits) -> Iterator[WorkBatch]:
+    def _result(client, chunk: list[WorkItem], fut, options: Options, limits: Limits) -> WorkBatch:
         try:
-            yield fut.result()
-            return
+            return fut.result()
         except Exception:  # a lost worker or a killed task: redo the batch one file at a time
             pass
+        done = []
         for item in chunk:
             try:
-                yield client.submit(process_batch, [item], options, limits, pure=False).result()
+                done.append(client.submit(process_batch, [item], options, limits, pure=False).result())
             except Exception as exc:
-                yield WorkBatch([_crashed(item, f"dask task failed: {type(exc).__name__}: {exc}"[:300])])
+                done.append(WorkBatch([_crashed(item, f"dask task failed: {type(exc).__name__}: {exc}"[:300])]))
+        return WorkBatch.merge(done)
+
+
+def _with_data(item: WorkItem) -> WorkItem:
+    """The item with its file's bytes (or the reason they could not be read)."""
+    if item.reason or item.data is not None:
+        return item
+    from dataclasses import replace
+
+    from ..ir import ReadError
+
+    try:
+        return replace(item, data=read_input(item.path, item.max_bytes))
+    except ReadError as exc:
+        return replace(item, reason=str(exc))

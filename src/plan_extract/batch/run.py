@@ -5,14 +5,13 @@ run completes the work)."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 import stat
 import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Optional
 
 from .. import __version__
 from ..options import Options, doc_id_for
@@ -21,7 +20,7 @@ from ..writers.manifest import InputRecord, Manifest
 from .discover import discover
 from .limits import Limits
 from .state import Entry, State
-from .store import DatasetStore, part_id
+from .store import DatasetStore
 from .work import WorkBatch, WorkItem, WorkResult
 
 CHUNK_DOCS = 256
@@ -53,8 +52,9 @@ def run(cfg: RunConfig) -> Manifest:
     manifest = Manifest(tool="plan-extract", version=__version__, output=str(out), started_at=_now())
     state = State(out)
     store = DatasetStore(out)
-    orphans = store.remove_orphans(state.parts())
-    _sweep_staged(out)  # JSON staged by a run killed before its commit
+    orphans = store.remove_orphans(state.parts())  # and parts staged by a killed run
+    (out / "json").mkdir(exist_ok=True)
+    _sweep_staged(out)  # JSON staged by a killed run
     store.ensure_tables()
     previous = state.entries()
     # absolute paths: the state knows a file however the input was spelled (relative
@@ -62,48 +62,38 @@ def run(cfg: RunConfig) -> Manifest:
     files = [Path(os.path.abspath(p)) for p in discover(cfg.inputs, out)]
     seen_paths = {str(p) for p in files}
     owners = {e.doc_id: e.path for e in previous.values() if e.status == "extracted" and e.path in seen_paths}
-    bar = _progress(len(files), cfg.progress)
-    counts = {"unchanged": 0, "rejected": 0}
     stats: dict[str, tuple[Optional[int], Optional[int]]] = {}  # path -> (size, mtime_ns) to record
     restat: list[tuple[str, Optional[int], Optional[int]]] = []  # unchanged content, new stat
+    items: list[WorkItem] = []
+    skipped_rejected = 0
+    for path in files:
+        item = _prepare(path, cfg, previous, stats)
+        if item is None:  # the same size and time as when it was hashed: not even read
+            prev = previous[str(path)]
+            _unchanged(InputRecord(path=str(path), status="unchanged"), prev, manifest)
+            skipped_rejected += prev.status == "rejected"
+        else:
+            items.append(item)
+    bar = _progress(len(files), cfg.progress)
+    if bar:
+        bar.update(len(files) - len(items))
 
-    def items() -> Iterator[WorkItem]:
-        for path in files:
-            item = _prepare(path, cfg, previous, stats)
-            if item is None:
-                counts["unchanged"] += 1
-                prev = previous[str(path)]
-                if str(path) in stats and stats[str(path)] != (prev.size, prev.mtime_ns):
-                    restat.append((str(path), *stats.pop(str(path))))
-                manifest.inputs.append(InputRecord(path=str(path), status="unchanged", doc_id=prev.doc_id,
-                                                   sha256=prev.sha256, reason=prev.reason))
-                if bar:
-                    bar.update(1)
-                    if prev.status == "rejected":
-                        counts["rejected"] += 1
-                continue
-            yield item
+    def progress(done: int, rejected: int) -> None:
+        bar.update(len(files) - len(items) + done - bar.n)
+        bar.set_postfix(rejected=skipped_rejected + rejected, refresh=False)
 
-    pending: list[WorkBatch] = []
-    stage_dir = out / "json"
-    stage_dir.mkdir(exist_ok=True)
+    batch: Optional[WorkBatch] = None
     try:
-        for batch in engine.run(items(), cfg.options, cfg.limits, stage_dir=str(stage_dir)):
-            pending.append(batch)
-            if bar:
-                counts["rejected"] += sum(r.record.status == "rejected" for r in batch.results)
-                bar.update(len(batch.results))
-                bar.set_postfix(rejected=counts["rejected"], refresh=False)
-            if sum(len(b.results) for b in pending) >= cfg.batch_size:
-                _commit(pending, out, state, store, previous, owners, manifest, stats)
-                pending = []
-        _commit(pending, out, state, store, previous, owners, manifest, stats)
-        pending = []
+        for batch in engine.run(items, cfg.options, cfg.limits, stage=str(out), batch_size=cfg.batch_size,
+                                progress=progress if bar else None):
+            _commit(batch, out, state, store, previous, owners, manifest, stats, restat)
+            batch = None
         state.update_stats(restat)
     finally:
-        for b in pending:  # a run stopped before their commit: their staged JSON goes
-            _discard_staged(b.results)
-        _sweep_staged(out)  # and that of batches lost with a crashed worker pool
+        if batch is not None:  # a run stopped before its commit: its staged files go
+            _discard_staged(batch)
+        _sweep_staged(out)  # and those of batches lost with a crashed worker
+        store.sweep_staged()
         if bar:
             bar.close()
         state.close()
@@ -111,7 +101,8 @@ def run(cfg: RunConfig) -> Manifest:
     recs = manifest.inputs
     manifest.counts = {
         "inputs": len(recs), "extracted": sum(r.status == "extracted" for r in recs),
-        "rejected": sum(r.status == "rejected" for r in recs), "unchanged": counts["unchanged"],
+        "rejected": sum(r.status == "rejected" for r in recs),
+        "unchanged": sum(r.status == "unchanged" for r in recs),
         "removed": len(manifest.removed), "tasks": sum(r.tasks for r in recs if r.status == "extracted"),
         "sections": sum(r.sections for r in recs if r.status == "extracted"),
     }
@@ -123,6 +114,12 @@ def run(cfg: RunConfig) -> Manifest:
 
         write_datapackage(out)
     return manifest
+
+
+def _unchanged(rec: InputRecord, prev: Entry, manifest: Manifest) -> None:
+    """An input whose content is that of the last run: recorded as it was then."""
+    rec.doc_id, rec.sha256, rec.reason = prev.doc_id, prev.sha256, prev.reason
+    manifest.inputs.append(rec)
 
 
 # a file modified less than this long before it is hashed may be modified again within
@@ -148,31 +145,29 @@ def _datapackage_current(out: Path) -> bool:
 def _prepare(path: Path, cfg: RunConfig, previous: dict[str, Entry],
              stats: dict[str, tuple[Optional[int], Optional[int]]]) -> Optional[WorkItem]:
     """A work item, or None when the file is unchanged since the last run: the same
-    size and modification time as when it was last hashed (not even read, then), or
-    else the same content hash. ``stats`` receives the (size, mtime_ns) to record."""
+    size and modification time as when it was last hashed (not even read, then). The
+    worker reads and hashes the file, and finds it unchanged when its content hash is
+    that of the last run. ``stats`` receives the (size, mtime_ns) to record."""
     key, doc_id = str(path), doc_id_for(path)
     prev = previous.get(key)
     try:
         st = path.stat()
-        if not stat.S_ISREG(st.st_mode):
-            return WorkItem(key, doc_id, "", None, reason="not a regular file (a pipe, device or folder)")
-        size = st.st_size
-        if size > cfg.limits.max_bytes:
-            mb = 1024 * 1024
-            return WorkItem(key, doc_id, "", None, reason=f"file too large: {size / mb:.1f} MB "
-                                                            f"(limit {cfg.limits.max_bytes / mb:g} MB, --max-size)")
-        if prev is not None and not cfg.force and prev.sha256 and prev.mtime_ns is not None \
-                and (prev.size, prev.mtime_ns) == (size, st.st_mtime_ns):
-            return None
-        data = path.read_bytes()
     except OSError as exc:
-        return WorkItem(key, doc_id, "", None, reason=f"cannot read file: {exc.strerror or exc}")
+        return WorkItem(key, doc_id, reason=f"cannot read file: {exc.strerror or exc}")
+    if not stat.S_ISREG(st.st_mode):
+        return WorkItem(key, doc_id, reason="not a regular file (a pipe, device or folder)")
+    size = st.st_size
+    if size > cfg.limits.max_bytes:
+        mb = 1024 * 1024
+        return WorkItem(key, doc_id, reason=f"file too large: {size / mb:.1f} MB "
+                                            f"(limit {cfg.limits.max_bytes / mb:g} MB, --max-size)")
+    if prev is not None and not cfg.force and prev.sha256 and prev.mtime_ns is not None \
+            and (prev.size, prev.mtime_ns) == (size, st.st_mtime_ns):
+        return None
     trusted = st.st_mtime_ns < time.time_ns() - _RACY_NS
     stats[key] = (size, st.st_mtime_ns) if trusted else (None, None)
-    sha = hashlib.sha256(data).hexdigest()
-    if prev is not None and prev.sha256 == sha and not cfg.force:
-        return None
-    return WorkItem(key, doc_id, sha, data)
+    known = prev.sha256 if prev is not None and prev.sha256 and not cfg.force else None
+    return WorkItem(key, doc_id, previous_sha256=known, max_bytes=cfg.limits.max_bytes)
 
 
 def _sweep_staged(out: Path) -> None:
@@ -180,57 +175,43 @@ def _sweep_staged(out: Path) -> None:
         staged.unlink(missing_ok=True)
 
 
-def _discard_staged(results: list[WorkResult]) -> None:
-    for r in results:
+def _discard_staged(batch: WorkBatch) -> None:
+    for r in batch.results:
         if r.json_staged:
             Path(r.json_staged).unlink(missing_ok=True)
             r.json_staged = None
+    DatasetStore.discard(batch.staged)
+    batch.staged = {}
 
 
-def _tables_by_year(batches: list[WorkBatch], kept: set[int]) -> dict[str, dict[Optional[int], list]]:
-    """Table name -> year -> slices of the batches' Arrow tables holding the rows of the
-    results in ``kept`` (by ``id``), in input order: a document rejected at commit time
-    leaves its rows out. The batch tables are sorted by year, so a year is usually one
-    slice per batch; slicing copies nothing."""
-    out: dict[str, dict[Optional[int], list]] = {}
-    for b in batches:
-        for name, table in b.tables.items():
-            years = out.setdefault(name, {})
-            pos, run_year, run_start, run_len = 0, None, 0, 0
-            for i in b.order:
-                r = b.results[i]
-                n = r.row_counts.get(name, 0)
-                if not n:
-                    continue
-                if id(r) in kept and run_len and r.year == run_year:
-                    run_len += n  # the run of this year goes on
-                else:
-                    if run_len:
-                        years.setdefault(run_year, []).append(table.slice(run_start, run_len))
-                    run_year, run_start, run_len = r.year, pos, (n if id(r) in kept else 0)
-                pos += n
-            if run_len:
-                years.setdefault(run_year, []).append(table.slice(run_start, run_len))
-    return out
-
-
-def _commit(batches: list[WorkBatch], out: Path, state: State, store: DatasetStore,
-            previous: dict[str, Entry], owners: dict[str, str], manifest: Manifest,
-            stats: dict[str, tuple[Optional[int], Optional[int]]]) -> None:
-    chunk = [r for b in batches for r in b.results]
-    if not chunk:
-        return
+def _commit(batch: WorkBatch, out: Path, state: State, store: DatasetStore, previous: dict[str, Entry],
+            owners: dict[str, str], manifest: Manifest, stats: dict[str, tuple[Optional[int], Optional[int]]],
+            restat: list[tuple[str, Optional[int], Optional[int]]]) -> None:
+    """Put one batch in place: its JSON files and dataset part, then its state entries
+    (the state never points at files that are not there)."""
     extracted: list[WorkResult] = []
-    for r in chunk:
+    dropped: list[WorkResult] = []  # documents rejected here: their rows leave the part
+    chunk: list[WorkResult] = []
+    for r in batch.results:
         rec = r.record
-        if rec.status == "extracted":
-            owner = owners.get(rec.doc_id)
-            if owner is not None and owner != rec.path:
-                rec.status, rec.reason = "rejected", f"duplicate doc_id {rec.doc_id!r} (already from {owner})"
-                _discard_staged([r])
-            else:
-                owners[rec.doc_id] = rec.path
-                extracted.append(r)
+        if rec.status == "unchanged":  # touched, not changed: only its new size and time
+            _unchanged(rec, previous[rec.path], manifest)
+            size, mtime_ns = stats.pop(rec.path, (None, None))
+            restat.append((rec.path, size, mtime_ns))
+            continue
+        chunk.append(r)
+        if rec.status != "extracted":
+            continue
+        owner = owners.get(rec.doc_id)
+        if owner is not None and owner != rec.path:
+            rec.status, rec.reason = "rejected", f"duplicate doc_id {rec.doc_id!r} (already from {owner})"
+            dropped.append(r)
+            if r.json_staged:
+                Path(r.json_staged).unlink(missing_ok=True)
+                r.json_staged = None
+        else:
+            owners[rec.doc_id] = rec.path
+            extracted.append(r)
     # rows of documents that are re-extracted (or now rejected) leave their old parts
     stale: dict[str, set[str]] = {}
     for r in chunk:
@@ -239,7 +220,6 @@ def _commit(batches: list[WorkBatch], out: Path, state: State, store: DatasetSto
             stale.setdefault(prev.part, set()).add(prev.doc_id)
     for part, doc_ids in stale.items():
         store.drop_documents(part, doc_ids)
-    pid = part_id(r.record.doc_id for r in extracted) if extracted else None
     for r in extracted:
         target = out / "json" / f"{r.record.doc_id}.json"
         if r.json_staged:
@@ -248,18 +228,25 @@ def _commit(batches: list[WorkBatch], out: Path, state: State, store: DatasetSto
         else:
             write_bytes(target, r.json_bytes, durable=False)
         r.json_bytes = None
-    if extracted:
-        tables = _tables_by_year(batches, {id(r) for r in extracted})
-        store.write_part(pid, tables)
-        for name, years in tables.items():
-            manifest.tables[name] = manifest.tables.get(name, 0) + sum(t.num_rows for ts in years.values() for t in ts)
+    part = batch.part if extracted else None
+    if part is not None:
+        if batch.staged:
+            rows = store.publish_part(part, batch.staged, batch.rows_of(dropped))
+            batch.staged = {}
+        else:
+            rows = store.write_part(part, batch.tables, batch.rows_of(dropped))
+        for name, n in rows.items():
+            manifest.tables[name] = manifest.tables.get(name, 0) + n
+    else:
+        DatasetStore.discard(batch.staged)
+        batch.staged = {}
     entries = []
     for r in chunk:
         rec = r.record
         ok = rec.status == "extracted"
         size, mtime_ns = stats.pop(rec.path, (None, None))
         entries.append(Entry(path=rec.path, doc_id=rec.doc_id, sha256=rec.sha256 or "", status=rec.status,
-                             reason=rec.reason, year=r.year, part=pid if ok else None, size=size,
+                             reason=rec.reason, year=r.year, part=part if ok else None, size=size,
                              mtime_ns=mtime_ns))
         manifest.inputs.append(rec)
     state.commit(entries)

@@ -1,16 +1,20 @@
 """The output tables as hive-partitioned Parquet datasets (``tasks/year=2024/…``)
 that grow without being rewritten: each batch of documents adds one part file per
 table and year; re-running a document drops its rows from the part that held them.
-Part files appear by atomic rename, so a reader never sees a half-written file."""
+A part is written under temporary names (by the worker that extracted it) and
+appears by atomic rename at commit, so a reader never sees a half-written file."""
 from __future__ import annotations
 
 import hashlib
 import os
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import TYPE_CHECKING, Iterable, Optional
 
 from ..dataset import TABLE_KEYS
-from ..writers.atomic import STAGED_SUFFIX, atomic_path
+from ..writers.atomic import STAGED_SUFFIX, atomic_path, durable_replace, stage_path
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 TABLES = tuple(TABLE_KEYS)  # pyarrow is imported only where rows are written
 
@@ -24,6 +28,31 @@ def part_id(doc_ids: Iterable[str]) -> str:
 def year_key(year: Optional[int]) -> tuple[bool, int]:
     """Years in increasing order, documents without a year last."""
     return year is None, year or 0
+
+
+# rows to leave out of a part: table -> year -> (offset, count) in that year's file
+Cuts = dict[str, dict[Optional[int], list[tuple[int, int]]]]
+
+
+def _cut(table: pa.Table, cuts: list[tuple[int, int]]) -> pa.Table:
+    """The table without the rows in these (offset, count) ranges."""
+    import pyarrow as pa
+
+    keep, pos = [], 0
+    for start, n in sorted(cuts):
+        if start > pos:
+            keep.append(table.slice(pos, start - pos))
+        pos = max(pos, start + n)
+    if pos < table.num_rows:
+        keep.append(table.slice(pos))
+    return pa.concat_tables(keep) if keep else table.slice(0, 0)
+
+
+def _without(table: pa.Table, doc_ids: set[str]) -> pa.Table:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    return table.filter(pc.invert(pc.is_in(table.column("doc_id"), pa.array(sorted(doc_ids)))))
 
 
 def _year_dir(year: Optional[int]) -> str:
@@ -40,31 +69,82 @@ class DatasetStore:
     def all_part_ids(self) -> set[str]:
         return {p.stem[len("part-"):] for p in self.out.glob("*/year=*/part-*.parquet") if p.parent.parent.name in TABLES}
 
-    def write_part(self, part: str, tables: dict[str, dict[Optional[int], list]]) -> None:
-        """One file per table and year for a batch of documents: ``tables`` gives, for
-        each table and year, the Arrow tables (slices) that hold its rows, in order."""
-        import pyarrow as pa
+    def target(self, name: str, year: Optional[int], part: str) -> Path:
+        return self.out / name / _year_dir(year) / f"part-{part}.parquet"
+
+    def stage_part(self, part: str, tables: dict[str, dict[Optional[int], pa.Table]]) -> dict[str, dict[Optional[int], str]]:
+        """Write a part's files under temporary (hidden) names next to where they go:
+        one file per table and year. Readers and the next run's sweep ignore them until
+        ``publish_part`` renames them."""
         import pyarrow.parquet as pq
 
+        staged: dict[str, dict[Optional[int], str]] = {}
         for name in TABLES:
             for year in sorted(tables.get(name, {}), key=year_key):
-                pieces = [t for t in tables[name][year] if t.num_rows]
-                if not pieces:
+                table = tables[name][year]
+                if not table.num_rows:
                     continue
-                subset = pa.concat_tables(pieces).drop_columns(["year"])
-                target = self.out / name / _year_dir(year) / f"part-{part}.parquet"
-                with atomic_path(target) as tmp:
-                    pq.write_table(subset, tmp, compression="zstd")
+                target = self.target(name, year, part)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                tmp = stage_path(target.parent, target.name)
+                try:
+                    pq.write_table(table.drop_columns(["year"]), tmp, compression="zstd")
+                except BaseException:
+                    tmp.unlink(missing_ok=True)
+                    raise
+                staged.setdefault(name, {})[year] = str(tmp)
+        return staged
+
+    def publish_part(self, part: str, staged: dict[str, dict[Optional[int], str]],
+                     cuts: Optional[Cuts] = None) -> dict[str, int]:
+        """Move a staged part into place (flushed to disk first), without the rows in
+        ``cuts``; the number of rows published per table."""
+        import pyarrow.parquet as pq
+
+        rows: dict[str, int] = {}
+        for name, years in staged.items():
+            for year, tmp in years.items():
+                drop = (cuts or {}).get(name, {}).get(year)
+                if drop:
+                    table = _cut(pq.read_table(tmp), drop)
+                    if not table.num_rows:
+                        os.unlink(tmp)
+                        continue
+                    pq.write_table(table, tmp, compression="zstd")
+                    n = table.num_rows
+                else:
+                    n = pq.read_metadata(tmp).num_rows
+                durable_replace(tmp, self.target(name, year, part))
+                rows[name] = rows.get(name, 0) + n
+        return rows
+
+    def write_part(self, part: str, tables: dict[str, dict[Optional[int], pa.Table]],
+                   cuts: Optional[Cuts] = None) -> dict[str, int]:
+        """A part from tables in memory (results of a remote worker or of documents redone
+        one at a time), without the rows in ``cuts``."""
+        if cuts:
+            tables = {name: {year: _cut(t, cuts[name][year]) if year in cuts.get(name, {}) else t
+                             for year, t in years.items()} for name, years in tables.items()}
+        return self.publish_part(part, self.stage_part(part, tables))
+
+    @staticmethod
+    def discard(staged: dict[str, dict[Optional[int], str]]) -> None:
+        for years in staged.values():
+            for tmp in years.values():
+                Path(tmp).unlink(missing_ok=True)
+
+    def sweep_staged(self) -> None:
+        """Remove part files staged by a run (or a worker) that stopped before its commit."""
+        for path in self.out.glob(f"*/year=*/.part-*{STAGED_SUFFIX}"):
+            path.unlink(missing_ok=True)
 
     def drop_documents(self, part: str, doc_ids: set[str]) -> None:
         """Remove these documents' rows from a part (rewrite it, or delete it when empty)."""
-        import pyarrow as pa
-        import pyarrow.compute as pc
         import pyarrow.parquet as pq
 
         for path in self.part_files(part):
             table = pq.read_table(path)
-            keep = table.filter(pc.invert(pc.is_in(table.column("doc_id"), pa.array(sorted(doc_ids)))))
+            keep = _without(table, doc_ids)
             if keep.num_rows == table.num_rows:
                 continue
             if keep.num_rows == 0:
@@ -80,8 +160,7 @@ class DatasetStore:
             if path.stem[len("part-"):] not in known:
                 path.unlink()
                 removed.append(path)
-        for path in self.out.glob(f"*/year=*/.part-*{STAGED_SUFFIX}"):
-            path.unlink()
+        self.sweep_staged()
         for name in TABLES:
             for d in (self.out / name).glob("year=*"):
                 if d.is_dir() and not any(d.iterdir()):

@@ -1,19 +1,23 @@
-"""The unit of work, the same for every engine: a batch of documents' bytes in; for
-each document its JSON (or a one-line rejection) and, for the batch, the Arrow rows of
-every table out. Converting rows to Arrow and writing the JSON happen here, in the
-worker, so that the process that commits the output has little left to do."""
+"""The unit of work, the same for every engine: a batch of documents in; for each
+document its JSON (or a one-line rejection) and, for the batch, its rows as one
+dataset part out. Reading and hashing the files, converting rows to Arrow and
+writing the JSON and the part's Parquet files (under temporary names, which the
+commit renames into place) all happen here, in the worker, so that the process that
+commits the output has little left to do."""
 from __future__ import annotations
 
+import hashlib
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional, Sequence
+from typing import TYPE_CHECKING, Callable, Optional, Sequence
 
 from ..ir import ReadError
 from ..options import Options
 from ..writers.manifest import InputRecord
 from .limits import FileTimeout, Limits, time_limit
-from .store import year_key
+from .store import DatasetStore, part_id
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -21,14 +25,20 @@ if TYPE_CHECKING:
 # The extraction itself (parsers, Arrow, JSON) is imported where it runs, in the
 # worker: the driver, which only prepares items and commits results, starts faster.
 
+# documents whose rows are converted to Arrow at a time: the Python rows of a whole
+# part would take several times the memory of its Arrow tables
+CONVERT_EVERY = 32
+
 
 @dataclass
 class WorkItem:
     path: str
     doc_id: str
-    sha256: str
-    data: Optional[bytes]          # None when the file was rejected before reading (size)
-    reason: Optional[str] = None   # a rejection decided before the work
+    sha256: str = ""                       # the content hash, when the caller computed it
+    data: Optional[bytes] = None           # the content, or None: the worker reads the file
+    reason: Optional[str] = None           # a rejection decided before the work (size, file type)
+    previous_sha256: Optional[str] = None  # the hash of the last run: the same content is "unchanged"
+    max_bytes: Optional[int] = None        # the size limit, checked again while reading
 
 
 @dataclass
@@ -37,42 +47,135 @@ class WorkResult:
     year: Optional[int] = None
     json_bytes: Optional[bytes] = None   # the document JSON, when it was not staged
     json_staged: Optional[str] = None    # or the temporary file it was written to
-    rows: dict[str, list[dict]] = field(default_factory=dict)  # table name -> rows, until batched
-    row_counts: dict[str, int] = field(default_factory=dict)   # how many rows it has in each batch table
+    rows: dict[str, list[dict]] = field(default_factory=dict)  # table name -> rows, until converted
+    row_counts: dict[str, int] = field(default_factory=dict)   # how many rows it has in each table
 
 
 @dataclass
 class WorkBatch:
-    """Results in input order, and the rows of their extracted documents as one Arrow
-    table per output table. The tables hold the results' rows in the order ``order``
-    (result indices sorted by year of issue, input order within a year), so that each
-    year is one slice of a table; ``row_counts`` of each result say how many are its own."""
+    """Results in input order, and the rows of their extracted documents as one dataset
+    part (``part``): per table and year of issue, either Arrow tables in memory
+    (``tables``) or Parquet files written under temporary names (``staged``), rows in
+    input order within a year."""
 
     results: list[WorkResult]
-    tables: dict[str, pa.Table] = field(default_factory=dict)
-    order: list[int] = field(default_factory=list)
+    part: Optional[str] = None
+    tables: dict[str, dict[Optional[int], pa.Table]] = field(default_factory=dict)
+    staged: dict[str, dict[Optional[int], str]] = field(default_factory=dict)
+
+    def rows_of(self, dropped: Sequence[WorkResult]) -> dict[str, dict[Optional[int], list[tuple[int, int]]]]:
+        """Where the rows of these results are: table -> year -> (offset, count) in the
+        part's table of that year (documents of a year are there in input order)."""
+        wanted = {id(r) for r in dropped}
+        offsets: dict[tuple[str, Optional[int]], int] = {}
+        out: dict[str, dict[Optional[int], list[tuple[int, int]]]] = {}
+        for r in self.results:
+            for name, n in r.row_counts.items():
+                if not n:
+                    continue
+                start = offsets.get((name, r.year), 0)
+                offsets[(name, r.year)] = start + n
+                if id(r) in wanted:
+                    out.setdefault(name, {}).setdefault(r.year, []).append((start, n))
+        return out
+
+    @classmethod
+    def merge(cls, batches: Sequence[WorkBatch]) -> WorkBatch:
+        """One batch of several in-memory ones (documents redone one at a time)."""
+        import pyarrow as pa
+
+        results = [r for b in batches for r in b.results]
+        pieces: dict[str, dict[Optional[int], list]] = {}
+        for b in batches:
+            for name, years in b.tables.items():
+                for year, table in years.items():
+                    pieces.setdefault(name, {}).setdefault(year, []).append(table)
+        tables = {name: {year: pa.concat_tables(ts) for year, ts in years.items()} for name, years in pieces.items()}
+        return cls(results, _part_of(results), tables)
 
 
-def process_batch(items: Sequence[WorkItem], options: Options, limits: Limits,
-                  stage_dir: Optional[str] = None) -> WorkBatch:
-    """Every item of the batch, its rows converted to Arrow once for the batch. With
-    ``stage_dir`` (a folder the committing process can see) each JSON is written there
-    under a temporary name, which the commit renames into place."""
-    from ..writers.tables import to_arrow
-
-    results = [process(item, options, limits, stage_dir) for item in items]
-    order = sorted(range(len(results)), key=lambda i: year_key(results[i].year))
-    rows: dict[str, list[dict]] = {}
-    for i in order:
-        r = results[i]
-        for name, part_rows in r.rows.items():
-            rows.setdefault(name, []).extend(part_rows)
-        r.row_counts = {name: len(part_rows) for name, part_rows in r.rows.items()}
-        r.rows = {}
-    return WorkBatch(results, {name: to_arrow(name, table_rows) for name, table_rows in rows.items()}, order)
+def _part_of(results: Sequence[WorkResult]) -> Optional[str]:
+    """The part's name: a hash of its documents and their contents, the same whatever
+    the engine or worker count."""
+    keys = [f"{r.record.doc_id}:{r.record.sha256}" for r in results if r.record.status == "extracted"]
+    return part_id(keys) if keys else None
 
 
-def process(item: WorkItem, options: Options, limits: Limits, stage_dir: Optional[str] = None) -> WorkResult:
+class _Rows:
+    """The rows of a batch by table and year, converted to Arrow every few documents."""
+
+    def __init__(self) -> None:
+        self.pending: dict[str, dict[Optional[int], list[dict]]] = {}
+        self.done: dict[str, dict[Optional[int], list]] = {}
+        self.docs = 0
+
+    def add(self, result: WorkResult) -> None:
+        for name, rows in result.rows.items():
+            if rows:
+                self.pending.setdefault(name, {}).setdefault(result.year, []).extend(rows)
+        result.row_counts = {name: len(rows) for name, rows in result.rows.items()}
+        result.rows = {}
+        self.docs += 1
+        if self.docs % CONVERT_EVERY == 0:
+            self._convert()
+
+    def _convert(self) -> None:
+        from ..writers.tables import to_arrow
+
+        for name, years in self.pending.items():
+            for year, rows in years.items():
+                self.done.setdefault(name, {}).setdefault(year, []).append(to_arrow(name, rows))
+        self.pending = {}
+
+    def tables(self) -> dict[str, dict[Optional[int], pa.Table]]:
+        import pyarrow as pa
+
+        self._convert()
+        return {name: {year: pa.concat_tables(ts) if len(ts) > 1 else ts[0] for year, ts in years.items()}
+                for name, years in self.done.items()}
+
+
+def process_batch(items: Sequence[WorkItem], options: Options, limits: Limits, stage: Optional[str] = None,
+                  stage_part: bool = True, on_done: Optional[Callable[[WorkResult], None]] = None) -> WorkBatch:
+    """Every item of the batch. With ``stage`` (the output folder, which the committing
+    process sees too) each JSON, and with ``stage_part`` the part's Parquet files, are
+    written there under temporary names, which the commit renames into place."""
+    results: list[WorkResult] = []
+    rows = _Rows()
+    for item in items:
+        r = process(item, options, limits, stage)
+        results.append(r)
+        rows.add(r)
+        if on_done is not None:
+            on_done(r)
+    part = _part_of(results)
+    if part is None:
+        return WorkBatch(results)
+    tables = rows.tables()
+    if stage is not None and stage_part:
+        return WorkBatch(results, part, staged=DatasetStore(Path(stage)).stage_part(part, tables))
+    return WorkBatch(results, part, tables)
+
+
+def read_input(path: str, max_bytes: Optional[int]) -> bytes:
+    """The file's bytes; ReadError when it cannot be read or is (or has grown) larger
+    than the limit."""
+    mb = 1024 * 1024
+    try:
+        with open(path, "rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            cap = size if max_bytes is None else min(size, max_bytes)
+            data = fh.read(cap + 1)  # one byte more: a file that grew since it was measured
+            if len(data) > cap and (max_bytes is None or len(data) <= max_bytes):
+                data += fh.read() if max_bytes is None else fh.read(max_bytes + 1 - len(data))
+    except OSError as exc:
+        raise ReadError(f"cannot read file: {exc.strerror or exc}") from None
+    if max_bytes is not None and len(data) > max_bytes:
+        raise ReadError(f"file too large: more than {max_bytes / mb:g} MB (limit, --max-size)")
+    return data
+
+
+def process(item: WorkItem, options: Options, limits: Limits, stage: Optional[str] = None) -> WorkResult:
     from ..pipeline import extract_document
     from ..writers.atomic import stage_bytes
     from ..writers.json_out import document_json
@@ -84,8 +187,14 @@ def process(item: WorkItem, options: Options, limits: Limits, stage_dir: Optiona
         return WorkResult(rec)
     start = time.perf_counter()
     try:
+        data = item.data if item.data is not None else read_input(item.path, item.max_bytes)
+        if not rec.sha256:
+            rec.sha256 = hashlib.sha256(data).hexdigest()
+        if item.previous_sha256 is not None and rec.sha256 == item.previous_sha256:
+            rec.status = "unchanged"  # touched, not changed: nothing to redo
+            return WorkResult(rec)
         with time_limit(limits.max_seconds):
-            doc = extract_document(Path(item.path), options, data=item.data)
+            doc = extract_document(Path(item.path), options, data=data)
             doc.doc_id = item.doc_id
             payload = document_json(doc)
             rows = document_rows(doc)
@@ -108,8 +217,8 @@ def process(item: WorkItem, options: Options, limits: Limits, stage_dir: Optiona
         rec.seconds = round(time.perf_counter() - start, 4)
     rec.format, rec.encoding = doc.source.format, doc.source.encoding
     rec.tasks, rec.sections, rec.warnings = len(doc.tasks), len(doc.sections), len(doc.warnings)
-    if stage_dir is not None:
-        staged = stage_bytes(Path(stage_dir), f"{item.doc_id}.json", payload)
+    if stage is not None:
+        staged = stage_bytes(Path(stage) / "json", f"{item.doc_id}.json", payload)
         return WorkResult(rec, year=doc.header.year, json_staged=str(staged), rows=rows)
     return WorkResult(rec, year=doc.header.year, json_bytes=payload, rows=rows)
 

@@ -10,6 +10,13 @@ from typing import Iterator
 STAGED_SUFFIX = ".tmp"  # temporary files are hidden (a leading dot) and end with this
 
 
+def _new_temp(folder: Path | str, name: str) -> tuple[int, Path]:
+    """A new temporary file in ``folder`` named after ``name``, open (the descriptor is
+    the caller's)."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=STAGED_SUFFIX, dir=folder)
+    return fd, Path(tmp)
+
+
 @contextmanager
 def atomic_path(target: Path | str, durable: bool = True) -> Iterator[Path]:
     """Yield a temporary path next to ``target``; on success it replaces ``target``.
@@ -17,9 +24,7 @@ def atomic_path(target: Path | str, durable: bool = True) -> Iterator[Path]:
     cut, not only a crash of the process); per-document files skip it for speed."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=STAGED_SUFFIX, dir=target.parent)
-    os.close(fd)
-    tmp_path = Path(tmp)
+    tmp_path = stage_path(target.parent, target.name)
     try:
         yield tmp_path
         if durable:
@@ -36,15 +41,30 @@ def write_bytes(target: Path | str, data: bytes, durable: bool = True) -> None:
         tmp.write_bytes(data)
 
 
+def stage_path(folder: Path, name: str) -> Path:
+    """A new, empty temporary file in ``folder``, named after ``name`` (hidden, ending
+    with STAGED_SUFFIX), for the caller to fill and then move into place or delete."""
+    fd, tmp = _new_temp(folder, name)
+    os.close(fd)
+    return tmp
+
+
+def durable_replace(staged: Path | str, target: Path | str) -> None:
+    """Flush a staged file to disk, then move it over ``target`` (atomic)."""
+    with open(staged, "rb+") as fh:
+        os.fsync(fh.fileno())
+    os.replace(staged, target)
+
+
 def stage_bytes(folder: Path, name: str, data: bytes) -> Path:
     """Write ``data`` to a new temporary file in ``folder`` (named after ``name``, hidden)
     and return its path; the caller moves it into place with ``os.replace`` or deletes it.
     A run killed in between leaves only hidden ``*.tmp`` files, removed by the next run."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=STAGED_SUFFIX, dir=folder)
+    fd, tmp = _new_temp(folder, name)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
     except BaseException:
         os.unlink(tmp)
         raise
-    return Path(tmp)
+    return tmp
