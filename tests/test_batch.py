@@ -321,3 +321,15 @@ def test_a_file_is_read_up_to_the_size_limit_only(tmp_path):
     with pytest.raises(ReadError, match="cannot read file: No such file"):
         read_input(str(tmp_path / "gone.txt"), 50)
 
+
+def test_output_files_are_as_readable_as_any_file_the_user_writes(tmp_path):
+    """Temporary files are created owner-only; what is renamed into place has the mode
+    a plain open() gives (0666 less the umask), so analysts can read a shared output."""
+    out = tmp_path / "out"
+    assert main(["extract", str(SAMPLES), "-o", str(out), "-q", "-w", "2"]) == 0
+    mask = os.umask(0)
+    os.umask(mask)
+    files = [out / "manifest.json", out / "datapackage.json", *(out / "json").iterdir(),
+             *(out / "tasks").glob("year=*/*.parquet")]
+    assert len(files) >= 10  # 2 + 5 JSON + the task parts of the years the samples have
+    assert {oct(f.stat().st_mode & 0o777) for f in files} == {oct(0o666 & ~mask)}

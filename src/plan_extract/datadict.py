@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Optional
 
@@ -23,6 +21,7 @@ import pyarrow as pa
 
 from .dataset import TABLE_KEYS, column_info, table_paths
 from .writers import schema as S
+from .writers.atomic import write_bytes
 
 __all__ = ["markdown", "datapackage", "write_datapackage", "frictionless_type", "pandas_type",
            "arrow_type", "missing_descriptions"]
@@ -239,16 +238,7 @@ def write_datapackage(output_dir) -> Path:
     out = Path(output_dir)
     target = out / DATAPACKAGE
     text = json.dumps(datapackage(out), ensure_ascii=False, indent=1) + "\n"
-    fd, tmp = tempfile.mkstemp(prefix=f".{DATAPACKAGE}.", suffix=".tmp", dir=out)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    write_bytes(target, text.encode("utf-8"))
     return target
 
 

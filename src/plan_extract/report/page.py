@@ -304,16 +304,7 @@ def _warning_item(w: str) -> str:
 
 
 def write(path: Path, text: str) -> Path:
-    import os
-    import tempfile
+    from ..writers.atomic import write_bytes
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    write_bytes(path, text.encode("utf-8"), durable=False)
     return path

@@ -9,11 +9,19 @@ from typing import Iterator
 
 STAGED_SUFFIX = ".tmp"  # temporary files are hidden (a leading dot) and end with this
 
+_MODE: list[int] = []
+
 
 def _new_temp(folder: Path | str, name: str) -> tuple[int, Path]:
     """A new temporary file in ``folder`` named after ``name``, open (the descriptor is
-    the caller's)."""
+    the caller's), with the permissions a plain ``open()`` would give it (0666 less the
+    umask), not mkstemp's owner-only 0600: the output is meant to be shared."""
     fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=STAGED_SUFFIX, dir=folder)
+    if not _MODE:
+        mask = os.umask(0)
+        os.umask(mask)
+        _MODE.append(0o666 & ~mask)
+    os.fchmod(fd, _MODE[0])
     return fd, Path(tmp)
 
 
