@@ -6,8 +6,12 @@ the unchanged folder.
 
 Each configuration runs the real command in a fresh process (and a fresh output
 folder), --repeat times; the table gives the median time (and the median re-run over
-the unchanged folder). Peak memory is the largest resident set of one process (the
-command or one of its workers), over all repeats. Results are printed as a markdown
+the unchanged folder). The output folder of the previous repeat is moved aside, not
+deleted, until the end: on a file system without a journal (ext4 here), the inodes of
+thousands of files deleted moments before make every new file's allocation scan them
+(ext4 skips recently deleted inodes), seconds of kernel time that have nothing to do
+with this tool and fall on one run or another at random. Peak memory is the largest
+resident set of one process (the command or one of its workers), over all repeats. Results are printed as a markdown
 table and written to bench/RESULTS-batch.md.
 """
 from __future__ import annotations
@@ -48,6 +52,9 @@ def main() -> None:
     ap.add_argument("--docx-share", type=float, default=0.0)
     ap.add_argument("--work", type=Path, default=ROOT / "bench" / "out")
     a = ap.parse_args()
+    trash = a.work / "trash"
+    shutil.rmtree(trash, ignore_errors=True)
+    trash.mkdir(parents=True)
     speedups: list[str] = []
     lines = ["| N | workers | seconds (min–max) | docs/s | docs/s per worker | MB/s | peak RSS MB | re-run s | re-run % |",
              "|---|---|---|---|---|---|---|---|---|"]
@@ -64,7 +71,8 @@ def main() -> None:
         for _ in range(a.repeat):
             for w in a.workers:
                 out = a.work / f"out-{n}-w{w}"
-                shutil.rmtree(out, ignore_errors=True)
+                if out.exists():
+                    out.rename(trash / f"{out.name}-{time.monotonic_ns()}")
                 subprocess.run(["sync"], check=False)  # the last run's writes do not slow this one
                 secs, peak = _run(["extract", str(src), "-o", str(out), "-w", str(w), "--quiet"])
                 again, _ = _run(["extract", str(src), "-o", str(out), "-w", str(w), "--quiet"])
@@ -81,6 +89,7 @@ def main() -> None:
         for w in a.workers[1:]:
             speedups.append(f"N = {n}: {w} workers {base / statistics.median(firsts[w]):.2f}x "
                             f"the speed of {a.workers[0]}")
+    shutil.rmtree(trash, ignore_errors=True)
     text = "\n".join(lines) + "\n\n" + "; ".join(speedups) + "."
     info = (f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; median of {a.repeat} runs; "
             f"`python bench/bench_batch.py --sizes {' '.join(map(str, a.sizes))} "
