@@ -87,6 +87,10 @@ def test_same_rows_whatever_the_worker_count(tmp_path):
         assert main(["extract", str(src), "-o", str(outs[w]), "-q", "-w", str(w), "--batch-size", "7"]) == 0
     for name in TABLES:
         pd.testing.assert_frame_equal(load(outs[1], name), load(outs[2], name))
+        # the same part files, so the same rows in the same order as read back
+        assert sorted(p.relative_to(outs[1]) for p in (outs[1] / name).rglob("*.parquet")) == \
+            sorted(p.relative_to(outs[2]) for p in (outs[2] / name).rglob("*.parquet"))
+        pd.testing.assert_frame_equal(pd.read_parquet(outs[1] / name), pd.read_parquet(outs[2] / name))
     assert len(load(outs[1], "documents")) == 40
 
 
@@ -276,10 +280,11 @@ def test_dask_engine_on_a_local_two_worker_cluster_gives_the_same_rows(tmp_path)
 
 
 def test_pool_batches_share_the_work_and_progress_counts_every_file(tmp_path):
-    """With few inputs the batches shrink so that each of the two workers gets two; the
-    progress callback counts the files (and the rejected ones) as the workers finish
-    them, up to the total; each batch's part is staged by its worker."""
-    from plan_extract.batch.engines import LocalEngine
+    """With few inputs the batches shrink (not under 16) so that each worker gets two,
+    the same batches for any worker count up to the number of cores; the progress
+    callback counts the files (and the rejected ones) as the workers finish them, up to
+    the total; each batch's part is staged by its worker."""
+    from plan_extract.batch.engines import LocalEngine, part_size
     from plan_extract.batch.limits import Limits
     from plan_extract.batch.store import DatasetStore
     from plan_extract.batch.work import WorkItem
@@ -293,11 +298,14 @@ def test_pool_batches_share_the_work_and_progress_counts_every_file(tmp_path):
     (out / "json").mkdir(parents=True)
     calls: list[tuple[int, int]] = []
     engine = LocalEngine(2)
-    assert engine.batch_size(31, 256) == 8 and engine.batch_size(10_000, 256) == 256
-    assert LocalEngine(1).batch_size(31, 256) == 256
+    assert [part_size(n, 256, 2) for n in (31, 100, 1000, 10_000)] == [16, 25, 250, 256]
+    assert part_size(100, 20, 2) == 20 and part_size(5, 256, 8) == 16
+    for n in (31, 1000, 10_000):
+        assert engine.batch_size(n, 256) == LocalEngine(1).batch_size(n, 256)
     got = list(engine.run(items, Options(), Limits(), stage=str(out), batch_size=256,
                           progress=lambda done, rejected: calls.append((done, rejected))))
-    assert [len(b.results) for b in got] == [8, 8, 8, 7]
+    size = engine.batch_size(31, 256)
+    assert [len(b.results) for b in got] == [len(items[i:i + size]) for i in range(0, 31, size)]
     assert [r.record.path for b in got for r in b.results] == [it.path for it in items]  # input order
     assert calls == sorted(calls) and calls[-1] == (31, 1)
     assert [r.record.reason for b in got for r in b.results if r.record.status == "rejected"] == [

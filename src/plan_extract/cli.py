@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
         from .batch.engines import DaskEngine, LocalEngine
         from .batch.limits import Limits
         from .batch.run import RunConfig, run
-        from .pipeline import Options
+        from .options import Options
         if args.max_pages is not None:  # read by the PDF reader in this process and its workers
             os.environ["PLAN_EXTRACT_MAX_PDF_PAGES"] = str(max(0, args.max_pages))
         engine = DaskEngine(args.scheduler) if args.engine == "dask" else LocalEngine(args.workers)

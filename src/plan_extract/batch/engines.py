@@ -16,20 +16,22 @@ from __future__ import annotations
 
 import gc
 import math
-import multiprocessing
 import os
 import time
 from collections import deque
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from concurrent.futures import TimeoutError as FutureTimeout
-from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
-from typing import Callable, Iterable, Iterator, Optional, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Optional, Sequence
 
 from ..options import Options
 from ..writers.manifest import InputRecord
 from .limits import Limits, apply_memory_limit
 from .work import WorkBatch, WorkItem, WorkResult, process_batch, read_input
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
+# The process pool's modules (multiprocessing, concurrent.futures) are imported when a
+# pool starts: a re-run over unchanged files starts none.
 
 # progress(done, rejected): documents finished so far by the engine, and how many of
 # them were rejected
@@ -76,6 +78,16 @@ def _settle(options: Options) -> None:
     gc.freeze()
 
 
+# the smallest batch made to spread few inputs over the workers
+MIN_BATCH = 16
+
+
+def part_size(n_items: int, batch_size: int, spread: int) -> int:
+    """Documents per batch (one part, one commit): ``batch_size``, or fewer (not under
+    MIN_BATCH) when the inputs are too few to give each of ``spread`` workers two."""
+    return max(1, min(batch_size, max(MIN_BATCH, math.ceil(n_items / (2 * spread)))))
+
+
 def batches(items: Iterable[WorkItem], size: int) -> Iterator[list[WorkItem]]:
     it = iter(items)
     while True:
@@ -92,11 +104,9 @@ class LocalEngine:
         self.workers = workers or os.cpu_count() or 1
 
     def batch_size(self, n_items: int, batch_size: int) -> int:
-        """Documents per batch: ``batch_size``, or fewer when that would leave a worker
-        idle (at least two batches per worker)."""
-        if self.workers == 1:
-            return batch_size
-        return max(1, min(batch_size, math.ceil(n_items / (2 * self.workers))))
+        """Documents per batch on this machine, the same for any worker count up to the
+        number of cores (the same parts, so the same files and row order)."""
+        return part_size(n_items, batch_size, max(self.workers, os.cpu_count() or 1))
 
     def run(self, items: Sequence[WorkItem], options: Options, limits: Limits, stage: Optional[str] = None,
             batch_size: int = 256, progress: Optional[Progress] = None) -> Iterator[WorkBatch]:
@@ -128,6 +138,8 @@ class _Pool:
 
     def __init__(self, workers: int, options: Options, limits: Limits, stage: Optional[str],
                  progress: Optional[Progress]):
+        import multiprocessing
+
         self.workers, self.options, self.limits, self.stage = workers, options, limits, stage
         self.progress = progress
         ctx = multiprocessing.get_context()
@@ -139,6 +151,8 @@ class _Pool:
         self.guard = (limits.max_seconds * 2 + 30) if limits.max_seconds else None
 
     def _new(self, workers: int) -> ProcessPoolExecutor:
+        from concurrent.futures import ProcessPoolExecutor
+
         return ProcessPoolExecutor(max_workers=workers, initializer=_init,
                                    initargs=(self.options, self.limits, self.stage, self.counters))
 
@@ -151,6 +165,9 @@ class _Pool:
             self.progress(self.base[0] + self.counters[0].value, self.base[1] + self.counters[1].value)
 
     def run(self, chunks: Iterator[list[WorkItem]]) -> Iterator[WorkBatch]:
+        from concurrent.futures import FIRST_COMPLETED, wait
+        from concurrent.futures.process import BrokenProcessPool
+
         pool = self._new(self.workers)
         window: deque = deque()
         ahead = self.workers * 2  # batches in flight: a worker never waits for the next one
@@ -222,6 +239,9 @@ class _Pool:
         return WorkBatch.merge(done)
 
     def _isolated(self, chunk: list[WorkItem], stage_part: bool) -> tuple[Optional[WorkBatch], str]:
+        from concurrent.futures import TimeoutError as FutureTimeout
+        from concurrent.futures.process import BrokenProcessPool
+
         pool = self._new(1)
         guard = (len(chunk) * (self.limits.max_seconds + 5) + 30) if self.limits.max_seconds else None
         try:
@@ -274,7 +294,7 @@ class DaskEngine:
 
         try:
             n_workers = max(1, len(client.scheduler_info().get("workers", {})))
-            size = max(1, min(batch_size, math.ceil(len(items) / (2 * n_workers))))
+            size = part_size(len(items), batch_size, n_workers)
             window: deque = deque()
             for chunk in batches(items, size):
                 chunk = [_with_data(item) for item in chunk]
