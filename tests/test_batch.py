@@ -341,3 +341,36 @@ def test_output_files_are_as_readable_as_any_file_the_user_writes(tmp_path):
              *(out / "tasks").glob("year=*/*.parquet")]
     assert len(files) >= 10  # 2 + 5 JSON + the task parts of the years the samples have
     assert {oct(f.stat().st_mode & 0o777) for f in files} == {oct(0o666 & ~mask)}
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_ctrl_c_or_kill_stops_the_run_in_one_line_and_leaves_nothing_half_written(tmp_path, sig):
+    """Ctrl-C (SIGINT to the process group) or kill (SIGTERM to the command): the command
+    stops its workers, says so in one line and exits with 130; no temporary file is
+    left, what was committed is readable, and the next run completes the work."""
+    src = tmp_path / "in"
+    generate(400, src, seed=13)
+    out = tmp_path / "out"
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    proc = subprocess.Popen([sys.executable, "-m", "plan_extract.cli", "extract", str(src), "-o", str(out),
+                             "-w", "2", "--batch-size", "20"], env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, start_new_session=True)
+    deadline = time.time() + 120
+    while time.time() < deadline and committed(out) < 60:
+        time.sleep(0.02)
+    if sig == signal.SIGINT:
+        os.killpg(proc.pid, sig)
+    else:
+        proc.send_signal(sig)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert err.decode("utf-8").strip().splitlines() == [
+        f"interrupted: {out} keeps the batches committed so far; run the same command again to complete it"]
+    time.sleep(0.5)  # a worker still alive would write now
+    assert not [p for p in out.rglob(".*") if p.name != ".plan-extract"]
+    partial = pd.read_parquet(out / "tasks")
+    assert 0 < partial.doc_id.nunique() < 400 and partial.doc_id.nunique() == committed(out)
+    assert main(["extract", str(src), "-o", str(out), "-q", "-w", "2", "--batch-size", "20"]) == 0
+    counts = manifest(out)["counts"]
+    assert counts["unchanged"] + counts["extracted"] == 400 and counts["rejected"] == 0
+    assert load(out, "documents").doc_id.nunique() == 400

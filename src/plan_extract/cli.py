@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -70,6 +71,10 @@ def _parser() -> argparse.ArgumentParser:
     return ap
 
 
+def _stop(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "extract":
@@ -82,10 +87,22 @@ def main(argv: list[str] | None = None) -> int:
         engine = DaskEngine(args.scheduler) if args.engine == "dask" else LocalEngine(args.workers)
         limits = Limits(max_bytes=int(args.max_size * 1024 * 1024), max_seconds=args.timeout,
                         max_memory_mb=args.max_memory or None)
-        manifest = run(RunConfig(inputs=args.inputs, output=args.output,
-                                 options=Options(agency_files=tuple(args.agencies)), limits=limits,
-                                 engine=engine, force=args.force, progress=not args.quiet,
-                                 batch_size=max(1, args.batch_size)))
+        try:  # kill (SIGTERM) stops the run as cleanly as Ctrl-C
+            previous = signal.signal(signal.SIGTERM, _stop)
+        except ValueError:  # not the main thread
+            previous = None
+        try:
+            manifest = run(RunConfig(inputs=args.inputs, output=args.output,
+                                     options=Options(agency_files=tuple(args.agencies)), limits=limits,
+                                     engine=engine, force=args.force, progress=not args.quiet,
+                                     batch_size=max(1, args.batch_size)))
+        except KeyboardInterrupt:
+            print(f"interrupted: {args.output} keeps the batches committed so far; "
+                  "run the same command again to complete it", file=sys.stderr)
+            return 130
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGTERM, previous)
         c = manifest.counts
         if not args.quiet:
             print(f"{c['extracted']} extracted, {c['rejected']} rejected, {c['unchanged']} unchanged, "

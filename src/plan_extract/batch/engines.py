@@ -17,6 +17,7 @@ from __future__ import annotations
 import gc
 import math
 import os
+import signal
 import time
 from collections import deque
 from itertools import islice
@@ -47,6 +48,9 @@ def _init(options: Options, limits: Limits, stage: Optional[str], counters) -> N
     global _OPTIONS, _LIMITS, _STAGE, _COUNTERS
     _OPTIONS, _LIMITS, _STAGE, _COUNTERS = options, limits, stage, counters
     apply_memory_limit(limits.max_memory_mb)
+    # Ctrl-C reaches the whole process group: the driver stops the workers itself
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _count(result: WorkResult) -> None:
@@ -216,8 +220,8 @@ class _Pool:
                     self._delivered(batch)
                     yield batch
                 pool = self._new(self.workers)
-        finally:
-            pool.shutdown(wait=False, cancel_futures=True)
+        finally:  # done, or stopped (Ctrl-C, an error): no worker writes anything after this
+            _kill(pool)
 
     def _redo(self, chunk: list[WorkItem]) -> WorkBatch:
         """A batch of a broken pool, alone in a new worker; when it fails again, its files

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import signal
 import stat
 import sys
+import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
+from typing import Iterator, Optional
 
 from .. import __version__
 from ..options import Options, doc_id_for
@@ -83,13 +86,16 @@ def run(cfg: RunConfig) -> Manifest:
         bar.set_postfix(rejected=skipped_rejected + rejected, refresh=False)
 
     batch: Optional[WorkBatch] = None
+    work = engine.run(items, cfg.options, cfg.limits, stage=str(out), batch_size=cfg.batch_size,
+                      progress=progress if bar else None)
     try:
-        for batch in engine.run(items, cfg.options, cfg.limits, stage=str(out), batch_size=cfg.batch_size,
-                                progress=progress if bar else None):
-            _commit(batch, out, state, store, previous, owners, manifest, stats, restat)
+        for batch in work:
+            with _interrupts_deferred():
+                _commit(batch, out, state, store, previous, owners, manifest, stats, restat)
             batch = None
         state.update_stats(restat)
     finally:
+        work.close()  # a stopped run: the workers are stopped before the sweep below
         if batch is not None:  # a run stopped before its commit: its staged files go
             _discard_staged(batch)
         _sweep_staged(out)  # and those of batches lost with a crashed worker
@@ -114,6 +120,25 @@ def run(cfg: RunConfig) -> Manifest:
 
         write_datapackage(out)
     return manifest
+
+
+@contextmanager
+def _interrupts_deferred() -> Iterator[None]:
+    """Ctrl-C (or kill, which the command turns into the same) during a commit takes
+    effect when the commit is done: the state then records every part in place."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = {sig: signal.signal(sig, lambda signum, frame: caught.append(signum))
+                for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        if caught:  # delivered again, to the handler it was meant for
+            signal.raise_signal(caught[0])
 
 
 def _unchanged(rec: InputRecord, prev: Entry, manifest: Manifest) -> None:
