@@ -20,27 +20,37 @@ class FileTimeout(BaseException):
     """Not an Exception: libraries' ``except Exception`` blocks must not swallow it."""
 
 
+_AGAIN = 0.25  # seconds between alarms after the first
+
+
 @contextmanager
 def time_limit(seconds: float) -> Iterator[None]:
-    """Raise FileTimeout in this (main) thread after ``seconds``."""
+    """Raise FileTimeout in this (main) thread after ``seconds``, and again every
+    ``_AGAIN`` seconds until the block is left: an alarm that a library swallows (one
+    raised while a finaliser runs is only printed) stops the file at the next one."""
     if not seconds or seconds <= 0 or signal.getsignal(signal.SIGALRM) is None:
         yield
         return
+    armed = [True]
 
     def _raise(signum, frame):
-        raise FileTimeout(f"took longer than {seconds:g} s")
+        if armed[0]:
+            raise FileTimeout(f"took longer than {seconds:g} s")
 
     try:
         previous = signal.signal(signal.SIGALRM, _raise)
     except ValueError:  # not the main thread (e.g. a Dask worker thread): no alarm
         yield
         return
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_REAL, seconds, _AGAIN)
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        try:
+            armed[0] = False  # an alarm from here on does nothing
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
 
 
 def _address_space_now() -> int:
