@@ -52,5 +52,6 @@ def test_strict_exits_non_zero_when_something_was_rejected(tmp_path):
 def test_help_explains_inputs_outputs_and_options():
     done = subprocess.run([sys.executable, "-m", "plan_extract.cli", "extract", "--help"],
                           capture_output=True, text=True, check=True)
-    for word in ("INPUT", "tasks.parquet", "manifest.json", "--strict", "--agencies", "OUTPUT"):
+    for word in ("INPUT", "tasks/year=2024/part-*.parquet", "manifest.json", "--strict", "--agencies", "OUTPUT",
+                 "--force", "when interrupted (Ctrl-C, kill)"):
         assert word in done.stdout

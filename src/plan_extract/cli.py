@@ -13,22 +13,27 @@ EXTRACT_HELP = """\
 Extract plan documents into typed JSON and Parquet.
 
 INPUT is any mix of files and folders (folders are searched recursively for
-.txt, .md, .docx, .doc and .pdf files). For each document the output folder gets:
+.txt, .md, .docx, .doc and .pdf files). The output folder gets:
 
   json/<doc_id>.json     the whole document, nested (header, sections, tasks,
                          references, footnotes, warnings); doc_id = file name
                          without extension
-  documents.parquet      one row per document
-  sections.parquet       one row per numbered section
-  tasks.parquet          one row per task-table row, deadline_* columns flattened
-  task_agencies.parquet  one row per task x agency mention x role
-  references.parquet     one row per cited document
-  manifest.json          the run: version, inputs with hashes, counts, and every
+  documents/             one row per document
+  sections/              one row per numbered section
+  tasks/                 one row per task-table row, deadline_* columns flattened
+  task_agencies/         one row per task x agency mention x role
+  references/            one row per cited document
+                         (Parquet datasets partitioned by the year of issue:
+                         tasks/year=2024/part-*.parquet)
+  manifest.json          the run: inputs with hashes, counts, and every
                          rejected input with a one-line reason
+  datapackage.json       a description of every table and column
 
-A file that cannot be read or is not a plan document is rejected with a reason in
-the manifest; the other files are still extracted. The exit code is 0 unless
---strict is given and some input was rejected.
+Running again into the same output extracts only new and changed files (--force
+redoes all) and reports files that disappeared. A file that cannot be read or is
+not a plan document is rejected with a reason in the manifest; the other files are
+still extracted. Exit code: 0; 1 with --strict when some input was rejected; 130
+when interrupted (Ctrl-C, kill), which keeps every batch committed so far.
 """
 
 
