@@ -56,6 +56,7 @@ def main() -> None:
     shutil.rmtree(trash, ignore_errors=True)
     trash.mkdir(parents=True)
     speedups: list[str] = []
+    runs: list[str] = []  # every first run's seconds, in the order they ran
     lines = ["| N | workers | seconds (min–max) | docs/s | docs/s per worker | MB/s | peak RSS MB | re-run s | re-run % |",
              "|---|---|---|---|---|---|---|---|---|"]
     for n in a.sizes:
@@ -87,10 +88,17 @@ def main() -> None:
             print(lines[-1], flush=True)
         base = statistics.median(firsts[a.workers[0]])
         for w in a.workers[1:]:
+            # each repeat runs the worker counts back to back: the ratio within a repeat
+            # is the least disturbed by the machine's slow and fast spells
+            paired = [b / t for b, t in zip(firsts[a.workers[0]], firsts[w])]
             speedups.append(f"N = {n}: {w} workers {base / statistics.median(firsts[w]):.2f}x "
-                            f"the speed of {a.workers[0]}")
+                            f"the speed of {a.workers[0]} (ratio of the medians); repeat by repeat "
+                            f"{statistics.median(paired):.2f}x (median; {min(paired):.2f}–{max(paired):.2f})")
+        runs.append(f"N = {n}: " + "; ".join(
+            f"{w} worker{'s' if w > 1 else ''} " + ", ".join(f"{t:.1f}" for t in firsts[w]) for w in a.workers))
     shutil.rmtree(trash, ignore_errors=True)
-    text = "\n".join(lines) + "\n\n" + "; ".join(speedups) + "."
+    text = ("\n".join(lines) + "\n\n" + ";\n".join(speedups) + ".\n\nSeconds of every run, repeat by repeat:\n"
+            + "\n".join(f"- {r}" for r in runs))
     info = (f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; median of {a.repeat} runs; "
             f"`python bench/bench_batch.py --sizes {' '.join(map(str, a.sizes))} "
             f"--workers {' '.join(map(str, a.workers))} --repeat {a.repeat}`\n\n")
