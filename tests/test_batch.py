@@ -374,3 +374,35 @@ def test_ctrl_c_or_kill_stops_the_run_in_one_line_and_leaves_nothing_half_writte
     counts = manifest(out)["counts"]
     assert counts["unchanged"] + counts["extracted"] == 400 and counts["rejected"] == 0
     assert load(out, "documents").doc_id.nunique() == 400
+
+
+def test_a_worker_stuck_where_the_alarm_cannot_reach_costs_only_its_file(tmp_path, monkeypatch):
+    """A file on which the worker hangs with the alarm blocked (as in a C extension that
+    never returns): the driver sees no file finish for twice the limit + the grace, stops
+    the pool, redoes the batches in flight and rejects that file alone."""
+    import plan_extract.batch.work as work
+    from plan_extract.batch.engines import _Pool
+
+    real = work.process
+
+    def process(item, *args, **kwargs):
+        if item.path.endswith("tam-duong-2021-de-an-468.txt"):
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+            time.sleep(3600)
+        return real(item, *args, **kwargs)
+
+    monkeypatch.setattr(work, "process", process)  # the pool's workers are forked: they see it
+    monkeypatch.setattr(_Pool, "GRACE", 1.0)
+    src = tmp_path / "in"
+    generate(40, src, seed=3)
+    shutil.copy(SAMPLES / "tam-duong-2021-de-an-468.txt", src)
+    out = tmp_path / "out"
+    start = time.monotonic()
+    assert main(["extract", str(src), "-o", str(out), "-q", "-w", "2", "--timeout", "0.5"]) == 0
+    assert time.monotonic() - start < 60
+    m = manifest(out)
+    assert m["counts"]["extracted"] == 40 and m["counts"]["rejected"] == 1
+    assert m["rejected"] == [{"path": str(src / "tam-duong-2021-de-an-468.txt"),
+                              "reason": "time limit: took longer than 2 s (worker stopped)"}]
+    assert load(out, "documents").doc_id.nunique() == 40
+    assert not [p for p in out.rglob(".*") if p.name != ".plan-extract"]

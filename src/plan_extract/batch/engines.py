@@ -133,12 +133,19 @@ class LocalEngine:
         yield from _Pool(self.workers, options, limits, stage, progress).run(batches(items, size))
 
 
+class _Stuck(Exception):
+    """No file finished for the guard's time while a batch was in flight."""
+
+
 class _Pool:
     """The process pool of the local engine, its shared counters, and what is done
     when one of its workers dies or hangs."""
 
     # how often the driver looks at the counters while it waits for a batch
     POLL = 0.2
+    # a worker is stuck (its per-file alarm did not fire) when no file finished for
+    # twice the time limit and this many seconds more
+    GRACE = 30.0
 
     def __init__(self, workers: int, options: Options, limits: Limits, stage: Optional[str],
                  progress: Optional[Progress]):
@@ -150,9 +157,7 @@ class _Pool:
         self.counters = (ctx.Value("q", 0), ctx.Value("q", 0))
         self.delivered = [0, 0]  # documents (and rejected ones) in the batches yielded so far
         self.base = [0, 0]       # what the counters do not count (they restart after a crash)
-        # no file finished for this long while work is in flight: a worker is stuck
-        # (the per-file alarm did not fire)
-        self.guard = (limits.max_seconds * 2 + 30) if limits.max_seconds else None
+        self.guard = (limits.max_seconds * 2 + self.GRACE) if limits.max_seconds else None
 
     def _new(self, workers: int) -> ProcessPoolExecutor:
         from concurrent.futures import ProcessPoolExecutor
@@ -168,8 +173,23 @@ class _Pool:
         if self.progress is not None:
             self.progress(self.base[0] + self.counters[0].value, self.base[1] + self.counters[1].value)
 
-    def run(self, chunks: Iterator[list[WorkItem]]) -> Iterator[WorkBatch]:
+    def _result(self, fut) -> WorkBatch:
+        """The batch of ``fut``, reporting progress while it waits; BrokenProcessPool when
+        a worker died, _Stuck when no file finished for the guard's time."""
         from concurrent.futures import FIRST_COMPLETED, wait
+
+        last, seen = time.monotonic(), self.counters[0].value
+        while not fut.done():
+            wait([fut], timeout=self.POLL, return_when=FIRST_COMPLETED)
+            self._report()
+            now = self.counters[0].value
+            if now != seen:
+                last, seen = time.monotonic(), now
+            elif self.guard is not None and time.monotonic() - last > self.guard:
+                raise _Stuck
+        return fut.result()
+
+    def run(self, chunks: Iterator[list[WorkItem]]) -> Iterator[WorkBatch]:
         from concurrent.futures.process import BrokenProcessPool
 
         pool = self._new(self.workers)
@@ -184,42 +204,27 @@ class _Pool:
                     window.append((chunk, pool.submit(_work, chunk)))
                 if not window:
                     return
-                chunk, fut = window[0]
-                last, seen = time.monotonic(), self.counters[0].value
-                failed = False
-                while not fut.done():
-                    wait([fut], timeout=self.POLL, return_when=FIRST_COMPLETED)
-                    self._report()
-                    now_seen = self.counters[0].value
-                    if now_seen != seen:
-                        last, seen = time.monotonic(), now_seen
-                    elif self.guard is not None and time.monotonic() - last > self.guard:
-                        failed = True
-                        break
-                if not failed:
-                    try:
-                        result = fut.result()
-                    except BrokenProcessPool:
-                        failed = True
-                if not failed:
-                    window.popleft()
-                    self._delivered(result)
-                    self._report()
-                    yield result
+                try:
+                    result = self._result(window[0][1])
+                except (BrokenProcessPool, _Stuck):
+                    # a worker died or hangs: redo what was in flight, without this pool;
+                    # the counters start again from what was delivered
+                    _kill(pool)
+                    pending = [ch for ch, _ in window]
+                    window.clear()
+                    self.base = list(self.delivered)
+                    for counter in self.counters:
+                        counter.value = 0
+                    for ch in pending:
+                        batch = self._redo(ch)
+                        self._delivered(batch)
+                        yield batch
+                    pool = self._new(self.workers)
                     continue
-                # a worker died or hangs: redo what was in flight, without this pool;
-                # the counters start again from what was delivered
-                _kill(pool)
-                pending = [ch for ch, _ in window]
-                window.clear()
-                self.base = list(self.delivered)
-                for counter in self.counters:
-                    counter.value = 0
-                for ch in pending:
-                    batch = self._redo(ch)
-                    self._delivered(batch)
-                    yield batch
-                pool = self._new(self.workers)
+                window.popleft()
+                self._delivered(result)
+                self._report()
+                yield result
         finally:  # done, or stopped (Ctrl-C, an error): no worker writes anything after this
             _kill(pool)
 
@@ -243,17 +248,15 @@ class _Pool:
         return WorkBatch.merge(done)
 
     def _isolated(self, chunk: list[WorkItem], stage_part: bool) -> tuple[Optional[WorkBatch], str]:
-        from concurrent.futures import TimeoutError as FutureTimeout
         from concurrent.futures.process import BrokenProcessPool
 
         pool = self._new(1)
-        guard = (len(chunk) * (self.limits.max_seconds + 5) + 30) if self.limits.max_seconds else None
         try:
-            return pool.submit(_work, chunk, stage_part).result(timeout=guard), ""
+            return self._result(pool.submit(_work, chunk, stage_part)), ""
         except BrokenProcessPool:
             return None, "the worker process died on this file (memory limit or fatal error)"
-        except FutureTimeout:
-            return None, f"time limit: took longer than {guard:g} s (worker stopped)"
+        except _Stuck:
+            return None, f"time limit: took longer than {self.guard:g} s (worker stopped)"
         finally:
             _kill(pool)
 
