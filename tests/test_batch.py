@@ -174,6 +174,7 @@ def test_duplicate_doc_id_keeps_the_first_document_only(tmp_path, workers):
     tasks = load(out, "tasks")
     assert tasks.groupby("doc_id").size().to_dict() == {"plan": 46, "xuan-loc-2022-cai-cach-hanh-chinh": 32}
     assert len(load(out, "documents")) == 2
+    assert manifest(out)["tables"]["tasks"] == 78 and manifest(out)["tables"]["documents"] == 2
     doc = json.loads((out / "json" / "plan.json").read_text("utf-8"))
     assert len(doc["tasks"]) == 46 and doc["header"]["signer_name"] == "Phạm Văn Nghị"
     assert sorted(p.name for p in (out / "json").iterdir()) == ["plan.json", "xuan-loc-2022-cai-cach-hanh-chinh.json"]

@@ -67,7 +67,7 @@ def _work(items: list[WorkItem], stage_part: bool = True) -> WorkBatch:
 
 
 def _crashed(item: WorkItem, reason: str) -> WorkResult:
-    return WorkResult(InputRecord(path=item.path, status="rejected", doc_id=item.doc_id, sha256=item.sha256 or None,
+    return WorkResult(InputRecord(path=item.path, status="rejected", doc_id=item.doc_id,
                                   reason=reason))
 
 

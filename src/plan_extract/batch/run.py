@@ -256,12 +256,13 @@ def _commit(batch: WorkBatch, out: Path, state: State, store: DatasetStore, prev
     part = batch.part if extracted else None
     if part is not None:
         if batch.staged:
-            rows = store.publish_part(part, batch.staged, batch.rows_of(dropped))
+            store.publish_part(part, batch.staged, batch.rows_of(dropped))
             batch.staged = {}
         else:
-            rows = store.write_part(part, batch.tables, batch.rows_of(dropped))
-        for name, n in rows.items():
-            manifest.tables[name] = manifest.tables.get(name, 0) + n
+            store.write_part(part, batch.tables, batch.rows_of(dropped))
+        for r in extracted:
+            for name, n in r.row_counts.items():
+                manifest.tables[name] = manifest.tables.get(name, 0) + n
     else:
         DatasetStore.discard(batch.staged)
         batch.staged = {}

@@ -96,12 +96,11 @@ class DatasetStore:
         return staged
 
     def publish_part(self, part: str, staged: dict[str, dict[Optional[int], str]],
-                     cuts: Optional[Cuts] = None) -> dict[str, int]:
+                     cuts: Optional[Cuts] = None) -> None:
         """Move a staged part into place (flushed to disk first), without the rows in
-        ``cuts``; the number of rows published per table."""
+        ``cuts``."""
         import pyarrow.parquet as pq
 
-        rows: dict[str, int] = {}
         for name, years in staged.items():
             for year, tmp in years.items():
                 drop = (cuts or {}).get(name, {}).get(year)
@@ -111,21 +110,16 @@ class DatasetStore:
                         os.unlink(tmp)
                         continue
                     pq.write_table(table, tmp, compression="zstd")
-                    n = table.num_rows
-                else:
-                    n = pq.read_metadata(tmp).num_rows
                 durable_replace(tmp, self.target(name, year, part))
-                rows[name] = rows.get(name, 0) + n
-        return rows
 
     def write_part(self, part: str, tables: dict[str, dict[Optional[int], pa.Table]],
-                   cuts: Optional[Cuts] = None) -> dict[str, int]:
+                   cuts: Optional[Cuts] = None) -> None:
         """A part from tables in memory (results of a remote worker or of documents redone
         one at a time), without the rows in ``cuts``."""
         if cuts:
             tables = {name: {year: _cut(t, cuts[name][year]) if year in cuts.get(name, {}) else t
                              for year, t in years.items()} for name, years in tables.items()}
-        return self.publish_part(part, self.stage_part(part, tables))
+        self.publish_part(part, self.stage_part(part, tables))
 
     @staticmethod
     def discard(staged: dict[str, dict[Optional[int], str]]) -> None:

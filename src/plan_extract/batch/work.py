@@ -34,7 +34,6 @@ CONVERT_EVERY = 32
 class WorkItem:
     path: str
     doc_id: str
-    sha256: str = ""                       # the content hash, when the caller computed it
     data: Optional[bytes] = None           # the content, or None: the worker reads the file
     reason: Optional[str] = None           # a rejection decided before the work (size, file type)
     previous_sha256: Optional[str] = None  # the hash of the last run: the same content is "unchanged"
@@ -181,15 +180,14 @@ def process(item: WorkItem, options: Options, limits: Limits, stage: Optional[st
     from ..writers.json_out import document_json
     from ..writers.tables import document_rows
 
-    rec = InputRecord(path=item.path, status="extracted", doc_id=item.doc_id, sha256=item.sha256)
+    rec = InputRecord(path=item.path, status="extracted", doc_id=item.doc_id)
     if item.reason:
         rec.status, rec.reason = "rejected", item.reason
         return WorkResult(rec)
     start = time.perf_counter()
     try:
         data = item.data if item.data is not None else read_input(item.path, item.max_bytes)
-        if not rec.sha256:
-            rec.sha256 = hashlib.sha256(data).hexdigest()
+        rec.sha256 = hashlib.sha256(data).hexdigest()
         if item.previous_sha256 is not None and rec.sha256 == item.previous_sha256:
             rec.status = "unchanged"  # touched, not changed: nothing to redo
             return WorkResult(rec)
