@@ -55,6 +55,13 @@ def _without(table: pa.Table, doc_ids: set[str]) -> pa.Table:
     return table.filter(pc.invert(pc.is_in(table.column("doc_id"), pa.array(sorted(doc_ids)))))
 
 
+def _write(table: pa.Table, path: Path | str) -> None:
+    """One Parquet file of a part (zstd: parts are read far more often than written)."""
+    import pyarrow.parquet as pq
+
+    pq.write_table(table, path, compression="zstd")
+
+
 def _year_dir(year: Optional[int]) -> str:
     return f"year={year if year is not None else NULL_PARTITION}"
 
@@ -76,8 +83,6 @@ class DatasetStore:
         """Write a part's files under temporary (hidden) names next to where they go:
         one file per table and year. Readers and the next run's sweep ignore them until
         ``publish_part`` renames them."""
-        import pyarrow.parquet as pq
-
         staged: dict[str, dict[Optional[int], str]] = {}
         for name in TABLES:
             for year in sorted(tables.get(name, {}), key=year_key):
@@ -88,7 +93,7 @@ class DatasetStore:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 tmp = stage_path(target.parent, target.name)
                 try:
-                    pq.write_table(table.drop_columns(["year"]), tmp, compression="zstd")
+                    _write(table.drop_columns(["year"]), tmp)
                 except BaseException:
                     tmp.unlink(missing_ok=True)
                     raise
@@ -109,7 +114,7 @@ class DatasetStore:
                     if not table.num_rows:
                         os.unlink(tmp)
                         continue
-                    pq.write_table(table, tmp, compression="zstd")
+                    _write(table, tmp)
                 durable_replace(tmp, self.target(name, year, part))
 
     def write_part(self, part: str, tables: dict[str, dict[Optional[int], pa.Table]],
@@ -145,7 +150,7 @@ class DatasetStore:
                 path.unlink()
             else:
                 with atomic_path(path) as tmp:
-                    pq.write_table(keep, tmp, compression="zstd")
+                    _write(keep, tmp)
 
     def remove_orphans(self, known: set[str]) -> list[Path]:
         """Delete part files no committed state points at (left by a killed run)."""
