@@ -38,11 +38,12 @@ def warm_up(options: Options) -> None:
 
 
 def extract_document(path: Path | str, options: Optional[Options] = None,
-                     data: Optional[bytes] = None) -> DocumentResult:
+                     data: Optional[bytes] = None, sha256: Optional[str] = None) -> DocumentResult:
     """Extract one document; raises :class:`plan_extract.ir.ReadError` when the input
-    cannot be read or is not a plan document."""
+    cannot be read or is not a plan document. ``sha256``: the hash of ``data``, when
+    the caller computed it already."""
     path = Path(path)
-    ir = read(path, data)
+    ir = read(path, data, sha256)
     return build_document(ir, doc_id_for(path), options or DEFAULT_OPTIONS)
 
 

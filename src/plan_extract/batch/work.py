@@ -192,7 +192,7 @@ def process(item: WorkItem, options: Options, limits: Limits, stage: Optional[st
             rec.status = "unchanged"  # touched, not changed: nothing to redo
             return WorkResult(rec)
         with time_limit(limits.max_seconds):
-            doc = extract_document(Path(item.path), options, data=data)
+            doc = extract_document(Path(item.path), options, data=data, sha256=rec.sha256)
             doc.doc_id = item.doc_id
             payload = document_json(doc)
             rows = document_rows(doc)

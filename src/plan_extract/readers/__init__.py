@@ -48,15 +48,17 @@ def sniff_format(path: Path, data: bytes) -> str:
     return "md" if ext in (".md", ".markdown") else "txt"
 
 
-def source_info(path: Path, data: bytes, fmt: str) -> SourceInfo:
-    return SourceInfo(path=str(path), format=fmt, sha256=hashlib.sha256(data).hexdigest(),
+def source_info(path: Path, data: bytes, fmt: str, sha256: str | None = None) -> SourceInfo:
+    return SourceInfo(path=str(path), format=fmt, sha256=sha256 or hashlib.sha256(data).hexdigest(),
                       size=len(data))
 
 
-def read(path: Path | str, data: bytes | None = None) -> DocumentIR:
-    """Read one input into the IR; raises :class:`ReadError` with a one-line reason."""
+def read(path: Path | str, data: bytes | None = None, sha256: str | None = None) -> DocumentIR:
+    """Read one input into the IR; raises :class:`ReadError` with a one-line reason.
+    ``sha256``: the content hash of ``data``, when the caller has it already."""
     path = Path(path)
     if data is None:
+        sha256 = None  # a hash of the caller's is of the caller's bytes only
         try:
             data = path.read_bytes()
         except OSError as exc:
@@ -64,7 +66,7 @@ def read(path: Path | str, data: bytes | None = None) -> DocumentIR:
     if not data.strip():
         raise ReadError("empty file")
     fmt = sniff_format(path, data)
-    info = source_info(path, data, fmt)
+    info = source_info(path, data, fmt, sha256)
     if fmt in ("txt", "md"):
         from .text import read_text
         return read_text(data, info)
