@@ -331,6 +331,37 @@ def test_a_file_is_read_up_to_the_size_limit_only(tmp_path):
         read_input(str(tmp_path / "gone.txt"), 50)
 
 
+def test_a_batch_collects_garbage_less_often_and_restores_the_callers_setting(tmp_path):
+    """Inside a batch the youngest generation is collected every GC_YOUNG_THRESHOLD
+    allocations; the caller's thresholds are back afterwards, also when the batch fails."""
+    import gc
+
+    from plan_extract.batch.limits import Limits
+    from plan_extract.batch.work import GC_YOUNG_THRESHOLD, WorkItem, process_batch
+    from plan_extract.options import Options
+
+    src = tmp_path / "in"
+    generate(3, src, seed=2)
+    items = [WorkItem(str(p), p.stem) for p in sorted(src.iterdir())]
+    saved = gc.get_threshold()
+    gc.set_threshold(500, 7, 9)
+    try:
+        seen = []
+        batch = process_batch(items, Options(), Limits(), on_done=lambda r: seen.append(gc.get_threshold()))
+        assert [r.record.status for r in batch.results] == ["extracted"] * 3
+        assert seen == [(GC_YOUNG_THRESHOLD, 7, 9)] * 3 and GC_YOUNG_THRESHOLD > 700
+        assert gc.get_threshold() == (500, 7, 9)
+
+        def fail(r):
+            raise KeyboardInterrupt
+
+        with pytest.raises(KeyboardInterrupt):
+            process_batch(items, Options(), Limits(), on_done=fail)
+        assert gc.get_threshold() == (500, 7, 9)
+    finally:
+        gc.set_threshold(*saved)
+
+
 def test_output_files_are_as_readable_as_any_file_the_user_writes(tmp_path):
     """Temporary files are created owner-only; what is renamed into place has the mode
     a plain open() gives (0666 less the umask), so analysts can read a shared output."""

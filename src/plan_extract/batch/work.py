@@ -6,9 +6,11 @@ commit renames into place) all happen here, in the worker, so that the process t
 commits the output has little left to do."""
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Optional, Sequence
@@ -28,6 +30,24 @@ if TYPE_CHECKING:
 # documents whose rows are converted to Arrow at a time: the Python rows of a whole
 # part would take several times the memory of its Arrow tables
 CONVERT_EVERY = 32
+
+# allocations between two collections of the youngest generation while a batch runs
+# (Python's default is 700). Extraction allocates many short-lived objects, and with
+# the default most of its collections walk objects that are about to be freed anyway:
+# about a tenth of the CPU of a batch, measured over the generated corpus.
+GC_YOUNG_THRESHOLD = 10_000
+
+
+@contextmanager
+def _fewer_collections():
+    """Collect garbage less often inside the block; the process's settings are restored
+    after it (a batch may run in a caller's process: the one-worker engine, Dask)."""
+    saved = gc.get_threshold()
+    gc.set_threshold(GC_YOUNG_THRESHOLD, *saved[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*saved)
 
 
 @dataclass
@@ -141,12 +161,13 @@ def process_batch(items: Sequence[WorkItem], options: Options, limits: Limits, s
     written there under temporary names, which the commit renames into place."""
     results: list[WorkResult] = []
     rows = _Rows()
-    for item in items:
-        r = process(item, options, limits, stage)
-        results.append(r)
-        rows.add(r)
-        if on_done is not None:
-            on_done(r)
+    with _fewer_collections():
+        for item in items:
+            r = process(item, options, limits, stage)
+            results.append(r)
+            rows.add(r)
+            if on_done is not None:
+                on_done(r)
     part = _part_of(results)
     if part is None:
         return WorkBatch(results)
