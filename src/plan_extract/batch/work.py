@@ -66,7 +66,7 @@ class WorkResult:
     year: Optional[int] = None
     json_bytes: Optional[bytes] = None   # the document JSON, when it was not staged
     json_staged: Optional[str] = None    # or the temporary file it was written to
-    rows: dict[str, list[dict]] = field(default_factory=dict)  # table name -> rows, until converted
+    rows: dict[str, list[tuple]] = field(default_factory=dict)  # table name -> rows, until converted
     row_counts: dict[str, int] = field(default_factory=dict)   # how many rows it has in each table
 
 
@@ -124,7 +124,7 @@ class _Rows:
     """The rows of a batch by table and year, converted to Arrow every few documents."""
 
     def __init__(self) -> None:
-        self.pending: dict[str, dict[Optional[int], list[dict]]] = {}
+        self.pending: dict[str, dict[Optional[int], list[tuple]]] = {}
         self.done: dict[str, dict[Optional[int], list]] = {}
         self.docs = 0
 
