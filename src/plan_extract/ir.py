@@ -13,16 +13,18 @@ from dataclasses import dataclass, field
 from typing import Optional, Union
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Provenance:
-    """Where a block came from: file, 1-based page (PDF) and 1-based line (text)."""
+    """Where a block came from: file, 1-based page (PDF) and 1-based line (text).
+    Treated as a value and never changed; not frozen only because a frozen dataclass
+    takes twice as long to create, and a text document creates one per line."""
 
     file: str
     page: Optional[int] = None
     line: Optional[int] = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Paragraph:
     """One paragraph of running text.
 
@@ -39,7 +41,7 @@ class Paragraph:
     page_break_before: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     """A table cell. ``col_span`` > 1 for a cell merged across columns.
 
@@ -53,7 +55,7 @@ class Cell:
     v_merged: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     cells: list[Cell]
     prov: Provenance
