@@ -10,7 +10,9 @@ the unchanged folder). The output folder of the previous repeat is moved aside, 
 deleted, until the end: on a file system without a journal (ext4 here), the inodes of
 thousands of files deleted moments before make every new file's allocation scan them
 (ext4 skips recently deleted inodes), seconds of kernel time that have nothing to do
-with this tool and fall on one run or another at random. Peak memory is the largest
+with this tool and fall on one run or another at random. The inputs are read once
+before the runs of each N, so that the first run, like the others, finds them in the
+page cache instead of waiting for the disk. Peak memory is the largest
 resident set of one process (the command or one of its workers), over all repeats. Results are printed as a markdown
 table and written to bench/RESULTS-batch.md.
 """
@@ -64,6 +66,8 @@ def main() -> None:
         if not src.exists():
             generate(n, src, seed=n, docx_share=a.docx_share)
         mb = sum(p.stat().st_size for p in src.iterdir()) / 1e6
+        for p in src.iterdir():  # every run finds the inputs in the page cache, the first one too
+            p.read_bytes()
         # the worker counts take turns, repeat after repeat, so that a slow spell of a
         # shared machine falls on all of them alike
         firsts: dict[int, list[float]] = {w: [] for w in a.workers}
