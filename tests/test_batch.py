@@ -390,6 +390,39 @@ def test_a_staged_part_holds_the_same_rows_as_one_kept_in_memory(tmp_path):
             assert list(dict.fromkeys(table.column("doc_id").to_pylist())) == order
 
 
+_WORKER_SCRIPT = """
+import hashlib, sys
+from pathlib import Path
+if sys.argv[2] == "pandas":
+    import pandas  # noqa: F401
+from plan_extract.batch.engines import _pyarrow_without_pandas
+from plan_extract.batch.limits import Limits
+from plan_extract.batch.work import WorkItem, process_batch
+from plan_extract.options import Options
+_pyarrow_without_pandas()
+items = [WorkItem(str(p), p.stem) for p in sorted(Path(sys.argv[1]).glob("*.txt"))]
+batch = process_batch(items, Options(), Limits())
+for name, years in sorted(batch.tables.items()):
+    for year, table in sorted(years.items()):
+        print(name, year, table.num_rows, hashlib.sha256(repr(table.to_pylist()).encode()).hexdigest())
+print("pandas loaded:", "pandas" in sys.modules)
+"""
+
+
+def test_pool_workers_convert_rows_without_loading_pandas():
+    """pyarrow's list conversion would import pandas in every worker (0.45 s, 40 MB);
+    a worker lets pyarrow find no pandas and gets the same tables as a process that has
+    it loaded."""
+    def run(mode):
+        done = subprocess.run([sys.executable, "-c", _WORKER_SCRIPT, str(SAMPLES), mode], capture_output=True,
+                              text=True, check=True, env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
+        return done.stdout.splitlines()
+
+    without, with_pandas = run("plain"), run("pandas")
+    assert without[-1] == "pandas loaded: False" and with_pandas[-1] == "pandas loaded: True"
+    assert without[:-1] == with_pandas[:-1] and len(without) > 5
+
+
 def test_output_files_are_as_readable_as_any_file_the_user_writes(tmp_path):
     """Temporary files are created owner-only; what is renamed into place has the mode
     a plain open() gives (0666 less the umask), so analysts can read a shared output."""
