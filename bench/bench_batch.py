@@ -2,7 +2,7 @@
 generated documents, for several N and worker counts, and the time of a re-run over
 the unchanged folder.
 
-    python bench/bench_batch.py [--sizes 1000 10000] [--workers 1 2] [--repeat 3] [--docx-share 0.02]
+    python bench/bench_batch.py [--sizes 1000 10000] [--workers 1 2] [--repeat 3] [--docx-share 0.02] [--cold]
 
 Each configuration runs the real command in a fresh process (and a fresh output
 folder), --repeat times; the table gives the median time (and the median re-run over
@@ -12,7 +12,9 @@ thousands of files deleted moments before make every new file's allocation scan 
 (ext4 skips recently deleted inodes), seconds of kernel time that have nothing to do
 with this tool and fall on one run or another at random. The inputs are read once
 before the runs of each N, so that the first run, like the others, finds them in the
-page cache instead of waiting for the disk. Peak memory is the largest
+page cache instead of waiting for the disk; ``--cold`` drops them from the page cache
+before every run instead, as for a folder just received (results in
+bench/RESULTS-batch-cold.md). Peak memory is the largest
 resident set of one process (the command or one of its workers), over all repeats. Results are printed as a markdown
 table and written to bench/RESULTS-batch.md.
 """
@@ -46,6 +48,16 @@ def _run(args: list[str]) -> tuple[float, float]:
     return seconds, usage.ru_maxrss / 1024
 
 
+def _evict(folder: Path) -> None:
+    """Drop the folder's files from the page cache (they are clean: nothing is lost)."""
+    for p in folder.iterdir():
+        fd = os.open(p, os.O_RDONLY)
+        try:
+            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+        finally:
+            os.close(fd)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
@@ -53,6 +65,8 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--docx-share", type=float, default=0.0)
     ap.add_argument("--work", type=Path, default=ROOT / "bench" / "out")
+    ap.add_argument("--cold", action="store_true",
+                    help="drop the inputs from the page cache before every run (a folder just received)")
     a = ap.parse_args()
     trash = a.work / "trash"
     shutil.rmtree(trash, ignore_errors=True)
@@ -66,8 +80,9 @@ def main() -> None:
         if not src.exists():
             generate(n, src, seed=n, docx_share=a.docx_share)
         mb = sum(p.stat().st_size for p in src.iterdir()) / 1e6
-        for p in src.iterdir():  # every run finds the inputs in the page cache, the first one too
-            p.read_bytes()
+        if not a.cold:
+            for p in src.iterdir():  # every run finds the inputs in the page cache, the first one too
+                p.read_bytes()
         # the worker counts take turns, repeat after repeat, so that a slow spell of a
         # shared machine falls on all of them alike
         firsts: dict[int, list[float]] = {w: [] for w in a.workers}
@@ -79,6 +94,8 @@ def main() -> None:
                 if out.exists():
                     out.rename(trash / f"{out.name}-{time.monotonic_ns()}")
                 subprocess.run(["sync"], check=False)  # the last run's writes do not slow this one
+                if a.cold:
+                    _evict(src)
                 secs, peak = _run(["extract", str(src), "-o", str(out), "-w", str(w), "--quiet"])
                 again, _ = _run(["extract", str(src), "-o", str(out), "-w", str(w), "--quiet"])
                 firsts[w].append(secs)
@@ -103,10 +120,12 @@ def main() -> None:
     shutil.rmtree(trash, ignore_errors=True)
     text = ("\n".join(lines) + "\n\n" + ";\n".join(speedups) + ".\n\nSeconds of every run, repeat by repeat:\n"
             + "\n".join(f"- {r}" for r in runs))
+    cold = " --cold" if a.cold else ""
     info = (f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; median of {a.repeat} runs; "
             f"`python bench/bench_batch.py --sizes {' '.join(map(str, a.sizes))} "
-            f"--workers {' '.join(map(str, a.workers))} --repeat {a.repeat}`\n\n")
-    (ROOT / "bench" / "RESULTS-batch.md").write_text("# Batch benchmark\n\n" + info + text + "\n", encoding="utf-8")
+            f"--workers {' '.join(map(str, a.workers))} --repeat {a.repeat}{cold}`"
+            + (" (inputs dropped from the page cache before every run)" if a.cold else "") + "\n\n")
+    (ROOT / "bench" / f"RESULTS-batch{'-cold' if a.cold else ''}.md").write_text("# Batch benchmark\n\n" + info + text + "\n", encoding="utf-8")
     print(text)
 
 

@@ -423,6 +423,44 @@ def test_pool_workers_convert_rows_without_loading_pandas():
     assert without[:-1] == with_pandas[:-1] and len(without) > 5
 
 
+def test_a_batch_asks_the_kernel_to_read_its_files_ahead(tmp_path, monkeypatch):
+    """Every file the batch will read is announced (POSIX_FADV_WILLNEED, its first
+    PREFETCH_BYTES) before the first is processed; files whose bytes came with the item,
+    or that are rejected already, are not opened; one that cannot be opened, or a pipe
+    put in a file's place, neither fails nor blocks the batch."""
+    from plan_extract.batch import work as W
+    from plan_extract.batch.limits import Limits
+    from plan_extract.options import Options
+
+    if not hasattr(os, "posix_fadvise"):
+        pytest.skip("no posix_fadvise on this platform")
+    src = tmp_path / "in"
+    generate(3, src, seed=4)
+    files = sorted(src.iterdir())
+    pipe = tmp_path / "pipe.txt"
+    os.mkfifo(pipe)
+    calls, order = [], []
+    real = os.posix_fadvise
+
+    def record(fd, offset, length, advice):
+        calls.append((os.readlink(f"/proc/self/fd/{fd}"), offset, length, advice))
+        real(fd, offset, length, advice)
+
+    monkeypatch.setattr(os, "posix_fadvise", record)
+    items = [W.WorkItem(str(p), p.stem) for p in files] + [
+        W.WorkItem(str(tmp_path / "gone.txt"), "gone"),
+        W.WorkItem(str(src / "x.txt"), "x", reason="file too large"),
+        W.WorkItem(str(files[0]), "inline", data=files[0].read_bytes())]
+    want = [(p.name, (0, W.PREFETCH_BYTES, os.POSIX_FADV_WILLNEED)) for p in files]
+    batch = W.process_batch(items, Options(), Limits(), on_done=lambda r: order.append(len(calls)))
+    assert [(Path(c[0]).name, c[1:]) for c in calls] == want
+    assert order[0] == len(calls)  # all announced before the first file was done
+    assert [r.record.status for r in batch.results] == ["extracted"] * 3 + ["rejected"] * 2 + ["extracted"]
+    calls.clear()
+    W.prefetch([W.WorkItem(str(pipe), "pipe")])  # a pipe where a file was: opened without waiting
+    assert [Path(c[0]).name for c in calls] == ["pipe.txt"]
+
+
 def test_output_files_are_as_readable_as_any_file_the_user_writes(tmp_path):
     """Temporary files are created owner-only; what is renamed into place has the mode
     a plain open() gives (0666 less the umask), so analysts can read a shared output."""

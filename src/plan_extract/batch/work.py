@@ -38,6 +38,34 @@ CONVERT_EVERY = 32
 GC_YOUNG_THRESHOLD = 10_000
 
 
+# how much of each file of a batch the kernel is asked to read ahead (all of a text
+# document; the start of a large PDF, whose reading goes on by ordinary read-ahead)
+PREFETCH_BYTES = 1 << 20
+
+
+def prefetch(items: Sequence[WorkItem]) -> None:
+    """Ask the kernel to start reading the batch's files now: a folder received today is
+    not in the page cache, and a worker that reads one file at a time waits for the disk
+    at every file. Free when the files are cached already (a few microseconds each);
+    a file that cannot be opened is left to the read that reports it."""
+    if not hasattr(os, "posix_fadvise"):
+        return
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)  # never wait on a pipe swapped in since
+    for item in items:
+        if item.data is not None or item.reason:
+            continue
+        try:
+            fd = os.open(item.path, flags)
+        except OSError:
+            continue
+        try:
+            os.posix_fadvise(fd, 0, PREFETCH_BYTES, os.POSIX_FADV_WILLNEED)
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
+
+
 @contextmanager
 def _fewer_collections():
     """Collect garbage less often inside the block; the process's settings are restored
@@ -175,6 +203,7 @@ def process_batch(items: Sequence[WorkItem], options: Options, limits: Limits, s
     results: list[WorkResult] = []
     staging = stage is not None and stage_part
     rows = _Rows(slices=staging)
+    prefetch(items)
     with _fewer_collections():
         for item in items:
             r = process(item, options, limits, stage)
