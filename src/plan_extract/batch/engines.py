@@ -101,13 +101,19 @@ def _crashed(item: WorkItem, reason: str) -> WorkResult:
 
 
 def _settle(options: Options) -> None:
-    """Load the reference data now and move everything alive so far (modules, registry,
-    gazetteer) out of the garbage collector's sight: the collector no longer walks these
+    """Load the reference data and pyarrow now and move everything alive so far (modules,
+    registry, gazetteer) out of the garbage collector's sight: the collector no longer walks these
     objects on every full collection, and forked workers do not copy the memory pages
     the walk would touch."""
     from ..pipeline import warm_up
 
     warm_up(options)
+    # pyarrow too (0.1-0.2 s): every worker needs it, and the driver needs it at the end
+    # of the run for the data package; imported once here, it is shared by the fork
+    # instead of being imported in each worker and again, alone, at the end
+    import pyarrow  # noqa: F401
+    import pyarrow.parquet  # noqa: F401
+
     gc.freeze()
 
 
