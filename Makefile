@@ -6,7 +6,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install run test fuzz bench schemas clean sysdeps
+.PHONY: install bytecode run test fuzz bench schemas clean sysdeps
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -18,10 +18,16 @@ $(STAMP): pyproject.toml | $(PY)
 
 install: $(STAMP)
 
-run: install
+# the package's modules compiled, as a regular (non-editable) install has them: where
+# PYTHONDONTWRITEBYTECODE is set, Python would otherwise compile every module again
+# at every start (0.07 s), and never store the result; only changed files are redone
+bytecode: install
+	@$(PY) -m compileall -q src/plan_extract
+
+run: bytecode
 	$(VENV)/bin/plan-extract extract samples -o output
 
-test: install sysdeps
+test: bytecode sysdeps
 	$(PY) -m pytest
 
 # system packages some tests use (LibreOffice converts the generated .docx fixtures
@@ -35,7 +41,7 @@ fuzz: install
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest tests/test_fuzz.py -p no:cacheprovider
 
 # batch and PDF benchmarks (figures go to bench/RESULTS-*.md)
-bench: install
+bench: bytecode
 	$(PY) bench/bench_batch.py --repeat 5
 	$(PY) bench/bench_agencies.py
 
