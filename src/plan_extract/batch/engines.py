@@ -101,10 +101,10 @@ def _crashed(item: WorkItem, reason: str) -> WorkResult:
 
 
 def _settle(options: Options) -> None:
-    """Load the reference data and pyarrow now and move everything alive so far (modules,
-    registry, gazetteer) out of the garbage collector's sight: the collector no longer walks these
-    objects on every full collection, and forked workers do not copy the memory pages
-    the walk would touch."""
+    """Load the reference data and pyarrow now, and move everything alive so far
+    (modules, registry, gazetteer) out of the garbage collector's sight: the collector
+    no longer walks these objects on every full collection, and forked workers do not
+    copy the memory pages the walk would touch."""
     from ..pipeline import warm_up
 
     warm_up(options)
