@@ -60,9 +60,7 @@ def run(cfg: RunConfig) -> Manifest:
     _sweep_staged(out)  # JSON staged by a killed run
     store.ensure_tables()
     previous = state.entries()
-    # absolute paths: the state knows a file however the input was spelled (relative
-    # or absolute, from another working folder)
-    files = [Path(os.path.abspath(p)) for p in discover(cfg.inputs, out)]
+    files = [Path(p) for p in discover(cfg.inputs, out)]
     seen_paths = {str(p) for p in files}
     owners = {e.doc_id: e.path for e in previous.values() if e.status == "extracted" and e.path in seen_paths}
     stats: dict[str, tuple[Optional[int], Optional[int]]] = {}  # path -> (size, mtime_ns) to record
