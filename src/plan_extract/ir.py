@@ -48,11 +48,14 @@ class Cell:
     ``v_merged`` is true for a cell that continues a vertical merge from the row
     above (Word ``vMerge`` continuation, a PDF cell covered by a taller cell); the
     reader fills its text with the text of the cell it belongs to.
+    ``bold``: every letter of the cell is bold, as the source draws it (a reader that
+    cannot tell leaves it false).
     """
 
     text: str
     col_span: int = 1
     v_merged: bool = False
+    bold: bool = False  # the whole cell is set in bold (a group heading's usual look)
 
 
 @dataclass(slots=True)

@@ -15,7 +15,8 @@ from .parsers.header import parse_header
 from .parsers.layout import find_zones
 from .parsers.references import find_references
 from .parsers.sections import parse_sections
-from .parsers.tasktable import parse_task_table
+from .parsers.tasktable import read_task_tables
+from .parsers.tasktable.layout import linearize
 from .readers import read
 
 __all__ = ["DEFAULT_OPTIONS", "Options", "build_document", "doc_id_for", "extract_document", "warm_up"]
@@ -50,12 +51,14 @@ def extract_document(path: Path | str, options: Optional[Options] = None,
 def build_document(ir: DocumentIR, doc_id: str, options: Options) -> DocumentResult:
     from .ir import ReadError
 
+    tasks, table_warnings, tables = read_task_tables(ir.blocks)
+    if tables.layout:
+        ir = DocumentIR(ir.source, linearize(ir.blocks, tables.layout), ir.warnings)
     zones = find_zones(ir)
     header = parse_header(zones)
     body, notes = split_footnotes(zones.texts(zones.body))
     clean = mark_remover(notes)
     sections, section_warnings = parse_sections(body, clean)
-    tasks, table_warnings = parse_task_table(ir)
     if not tasks and not sections and header.doc_type is None and header.number_raw is None:
         raise ReadError("not a plan document: no number/symbol line, document type, numbered sections "
                         "or task table found")

@@ -22,7 +22,27 @@ def test_header_names_are_matched_by_meaning_and_with_typos():
     assert classify_header_cell("Sản phẩm dự kiến hoàn thành")[0] == "product"
     assert classify_header_cell("Stt")[0] == "tt"
     assert classify_header_cell("Cơ quan chủ tri")[0] == "lead"
-    assert classify_header_cell("Ghi chú")[0] is None
+    assert classify_header_cell("Ghi chú")[0] == "extra"  # a column of other meaning, kept in extra
+
+
+def test_header_words_decide_the_field_whatever_the_wording():
+    cases = {
+        "Chủ trì thực hiện": "lead", "Sở, ngành chủ trì tham mưu": "lead", "Cơ quan chủ trì¹": "lead",
+        "Phối hợp thực hiện": "support", "Cơ quan tham gia thẩm tra": "support",
+        "Thời gian (Năm 2026)": "deadline", "Tiến độ trình": "deadline", "Thời điểm hoàn thành": "deadline",
+        "Kết quả đầu ra": "product", "Kết quả dự kiến": "product",
+        "Tên nhiệm vụ/dự án": "content", "Nhiệm vụ, giải pháp": "content", "Nhiệm vụ thực hiện": "content",
+        "Theo dõi, kiểm tra, đôn đốc": "extra", "Nguồn kinh phí": "extra", "Thuộc nhóm nhiệm vụ, hành động": "extra",
+    }
+    assert {name: classify_header_cell(name)[0] for name in cases} == cases
+    assert classify_header_cell("Người thực hiện") == ("lead", True)  # lead only without a chủ trì column
+    cmap = match_header(["TT", "Nội dung", "Chủ trì thực hiện", "Phối hợp thực hiện", "Theo dõi, kiểm tra, đôn đốc",
+                         "Thời gian (Năm 2026)", "Ghi chú"])
+    assert cmap.fields == ["tt", "content", "lead", "support", None, "deadline", None]
+    assert cmap.is_task_table
+    # a table of units and dates names no task content: not a task table
+    assert not match_header(["STT", "Đơn vị được kiểm tra", "Thời gian kiểm tra"]) or \
+        not match_header(["STT", "Đơn vị được kiểm tra", "Thời gian kiểm tra"]).is_task_table
     cmap = match_header(["STT", "Nhiệm vụ", "Đơn vị thực hiện", "Thời hạn", "Kết quả"])
     assert cmap.fields == ["tt", "content", "lead", "deadline", "product"]
     # "Đơn vị thực hiện" is lead only when no chủ trì column exists

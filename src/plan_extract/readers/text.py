@@ -9,6 +9,8 @@ from typing import Optional
 from ..ir import Cell, DocumentIR, Paragraph, Provenance, Row, SourceInfo, Table
 from .encoding import decode
 from .markup import clean_inline
+from .text_tables import (TextRow, _emphasis_open, _is_bold as _bold_cell, continues, html_table_end,
+                          is_bar_line, is_grid_rule, read_bar_table, read_grid_table, read_html_table, wrap_width)
 
 _SEPARATOR_CELL = re.compile(r"^\s*:?-{2,}:?\s*$")
 _PIPE_SPLIT = re.compile(r"(?<!\\)\|")
@@ -42,6 +44,24 @@ def _is_separator(line: str, cells: list[str]) -> bool:
     return bool(filled) and all(_SEPARATOR_CELL.match(c) for c in filled)
 
 
+def _special_table(lines: list[str], i: int, wrap: Optional[int]) -> Optional[tuple[list[TextRow], int]]:
+    """A cell-per-line, grid or HTML table starting at ``lines[i]``: its rows and the
+    index of the line after it; None when no such table starts there."""
+    line = lines[i]
+    if is_bar_line(line):
+        return read_bar_table(lines, i, wrap)
+    if is_grid_rule(line) and i + 1 < len(lines) and lines[i + 1].lstrip().startswith("|"):
+        return read_grid_table(lines, i)
+    m = re.match(r"\s*<table\b", line, re.I)
+    if m:
+        end = html_table_end(lines, i)
+        if end is not None:
+            rows = read_html_table("\n".join(lines[i:end]), i + 1)
+            if rows:
+                return rows, end
+    return None
+
+
 def read_text(data: bytes, info: SourceInfo) -> DocumentIR:
     text, encoding = decode(data)
     info.encoding = encoding
@@ -69,15 +89,49 @@ def read_text(data: bytes, info: SourceInfo) -> DocumentIR:
                                     page_break_before=table_gap))
         table_rows = []
 
-    for lineno, line in enumerate(lines, start=1):
+    wrap = wrap_width(lines)
+    para_lines: list[tuple[int, str]] = []  # the physical lines of a paragraph the converter wrapped
+    para_gap = True
+    para_open = False
+
+    def flush_para() -> None:
+        nonlocal para_open
+        if para_lines:
+            cleaned = clean_inline(" ".join(x.strip() for _, x in para_lines))
+            if cleaned:
+                doc.blocks.append(Paragraph(cleaned, Provenance(info.path, line=para_lines[0][0]),
+                                            gap_before=para_gap))
+            para_lines.clear()
+        para_open = False
+
+    i = 0
+    n = len(lines)
+    while i < n:
+        line = lines[i]
+        lineno = i + 1
+        special = _special_table(lines, i, wrap)
+        if special is not None:
+            rows, end = special
+            flush_table()
+            flush_para()
+            if rows:
+                doc.blocks.append(Table([Row(r.cells, Provenance(info.path, line=r.line)) for r in rows],
+                                        Provenance(info.path, line=lineno), page_break_before=gap))
+                gap = False
+            if end > i:
+                i = end
+                continue
+        i += 1
         if "\t" in line and table_rows and not line.strip(" \t\r"):
             continue  # a row of empty cells inside a table
         if not line.strip():
             flush_table()
+            flush_para()
             gap = True
             continue
         cells = _table_cells(line)
         if cells is not None:
+            flush_para()
             if _is_separator(line, cells):
                 gap = False
                 continue
@@ -85,13 +139,24 @@ def read_text(data: bytes, info: SourceInfo) -> DocumentIR:
                 table_start, table_gap = lineno, gap
             texts = [clean_inline(c) for c in cells]
             if any(texts):
-                table_rows.append(Row([Cell(t) for t in texts], Provenance(info.path, line=lineno)))
+                table_rows.append(Row([Cell(t, bold=_bold_cell(c)) for c, t in zip(cells, texts)],
+                                      Provenance(info.path, line=lineno)))
             gap = False
             continue
         flush_table()
+        if wrap is not None or para_lines:
+            if para_lines and not (para_open or continues(para_lines[-1][1], line, wrap)):
+                flush_para()
+            if not para_lines:
+                para_gap = gap
+            para_lines.append((lineno, line))
+            para_open = _emphasis_open(" ".join(x for _, x in para_lines))
+            gap = False
+            continue
         cleaned = clean_inline(line)
         if cleaned:
             doc.blocks.append(Paragraph(cleaned, Provenance(info.path, line=lineno), gap_before=gap))
             gap = False
     flush_table()
+    flush_para()
     return doc

@@ -1,19 +1,53 @@
-"""The appendix task table: columns by header name (:mod:`.columns`), logical rows
-with continuations merged (:mod:`.rows`), hierarchy (:mod:`.hierarchy`)."""
+"""The task tables: columns by meaning (:mod:`.columns`), table assembly and logical
+rows with continuations merged (:mod:`.rows`), hierarchy (:mod:`.hierarchy`)."""
 from __future__ import annotations
 
-from ...ir import DocumentIR
+from typing import Sequence
+
+from ...ir import Block, DocumentIR
 from ...model import Task
-from .hierarchy import assign
-from .rows import TableParse, parse_rows
+from .hierarchy import assign, label_style
+from .rows import RawRow, TableParse, parse_rows
+
+
+def group_headings(raw: Sequence[RawRow]) -> list[bool]:
+    """Rows that open their own series (SPEC rule 7): a merged heading row (``1. Title``
+    in the TT cell), and a group row set apart (title merged across the row, or bold)
+    whose next row is a task with the same label style (group 1, 2 … with tasks 1, 2,
+    3 under each)."""
+    out = []
+    for i, r in enumerate(raw):
+        heading = r.heading
+        if not heading and r.is_group and r.set_apart and i + 1 < len(raw):
+            nxt = raw[i + 1]
+            style = label_style(r.values["tt"])
+            heading = (style is not None and not nxt.is_group and nxt.table == r.table
+                       and label_style(nxt.values["tt"]) == style)
+        out.append(heading)
+    return out
 
 
 def parse_task_table(ir: DocumentIR) -> tuple[list[Task], list[str]]:
-    """Task rows in reading order, numbered from 1, with is_group and hierarchy set."""
-    parsed: TableParse = parse_rows(ir.tables())
+    """Task rows and table warnings of a document (see :func:`read_task_tables`)."""
+    tasks, warnings, _ = read_task_tables(ir.blocks)
+    return tasks, warnings
+
+
+def read_task_tables(blocks: Sequence[Block]) -> tuple[list[Task], list[str], TableParse]:
+    """Task rows in reading order, numbered from 1, with is_group and hierarchy set;
+    the warnings of table assembly; the assembly itself (layout tables to read as
+    paragraphs)."""
+    parsed: TableParse = parse_rows(blocks)
     raw = parsed.rows
     groups = [r.is_group for r in raw]
-    placement = assign([r.values["tt"] for r in raw], groups, [r.heading for r in raw])
+    headings = group_headings(raw)
+    placement: list[tuple[int | None, int]] = []
+    start = 0
+    for i in range(1, len(raw) + 1):  # the hierarchy starts anew with each task table
+        if i == len(raw) or raw[i].first_of_table:
+            part = assign([r.values["tt"] for r in raw[start:i]], groups[start:i], headings[start:i])
+            placement += [(p + start if p is not None else None, lv) for p, lv in part]
+            start = i
     tasks: list[Task] = []
     for i, (r, is_group, (parent, level)) in enumerate(zip(raw, groups, placement)):
         v = r.values  # _to_row fills in every field
@@ -23,4 +57,4 @@ def parse_task_table(ir: DocumentIR) -> tuple[list[Task], list[str]]:
             parent_row=parent + 1 if parent is not None else None, level=level,
             provenance={"page": r.prov.page, "line": r.prov.line},
         ))
-    return tasks, parsed.warnings
+    return tasks, parsed.warnings, parsed

@@ -1,20 +1,32 @@
-"""From table blocks to logical task rows (SPEC section 2, rules 1 to 5): headers
-and numbering rows dropped, repeated and partial headers dropped, cells aligned to
-the column map, continuation rows after a page break merged into the row before,
-and merged heading rows (``1. Title`` in the TT cell) split into label and title."""
+"""Table assembly and task rows (SPEC section 2). Each table of the document gets its
+own column map from its own header row(s); a table without a header continues the
+task table before it only where it continues that table (same width, nothing but a
+page's furniture between them). Tables are classified as task tables or not, with a
+``table_skipped`` warning for a data table that is not taken, and layout tables
+(header and signature blocks) are handed back to be read as paragraphs. Inside a
+task table: headers and numbering rows dropped, repeated and partial headers
+dropped, cells aligned to the column map, continuation rows after a page break
+merged into the row before, and merged heading rows (``1. Title`` in the TT cell)
+split into label and title."""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Optional, Sequence
 
-from ...ir import Provenance, Row, Table
-from .columns import FIELDS, ColumnMap, is_numbering_row, match_header
+from ...ir import Block, Paragraph, Provenance, Row, Table
+from ...normalize.text import fold
+from .columns import FIELDS, ColumnMap, is_numbering_row, match_header, merge_subheader
 
 _LABEL = r"(?:[IVXLCDM]+|\d+(?:\.\d+)*|[A-Za-zĐđ])"
 _HEADING_IN_CELL = re.compile(rf"^({_LABEL})[.)]\s*(\S.*)$", re.S)
 _BARE_LABEL = re.compile(rf"^({_LABEL})[.)]?$")
 _DETAIL_FIELDS = ("lead", "support", "deadline", "product")  # all empty in a group row
+HEADER_SCAN_ROWS = 6  # a header row is looked for among a table's first rows
+_LAYOUT_FOLDED = re.compile(
+    r"^(?:cong hoa xa hoi chu nghia|doc lap tu do hanh phuc|noi nhan\b|.{2,40} ngay(?: \d{1,2})? thang)")
+_LAYOUT_RAW = re.compile(r"^(?:Số\s*[:.]|(?:KT|TM|TL|TUQ|T/M)\s*\.)")
+_FURNITURE = re.compile(r"^(?:\d{1,3}|-\s*\d{1,3}\s*-|trang \d+.*|\(tiếp theo\)|\(tiếp\))$", re.I)
 
 
 @dataclass
@@ -25,6 +37,9 @@ class RawRow:
     extra: dict[str, str]
     prov: Provenance
     heading: bool = False  # a merged heading row (rule 5)
+    set_apart: bool = False  # drawn as a group: a title merged across cells, or bold
+    table: int = 0  # the task table (1, 2, …) the row belongs to
+    first_of_table: bool = False
 
     def get(self, fld: str) -> str:
         return self.values.get(fld, "")
@@ -37,8 +52,13 @@ class RawRow:
 @dataclass
 class TableParse:
     rows: list[RawRow] = field(default_factory=list)
-    column_map: Optional[ColumnMap] = None
+    column_map: Optional[ColumnMap] = None  # the first task table's
     warnings: list[str] = field(default_factory=list)
+    layout: list[Table] = field(default_factory=list)  # tables to read as paragraphs
+
+
+def _warn(code: str, message: str) -> str:
+    return f"{code}: {message}"
 
 
 def _expand_spans(row: Row) -> list[str]:
@@ -95,6 +115,15 @@ def _to_row(texts: list[str], cmap: ColumnMap, prov: Provenance) -> RawRow:
     return row
 
 
+def _merged_title(row: Row, cmap: ColumnMap) -> str:
+    """The text of a group row whose title is merged across the detail columns (or
+    whose row has only the label and the title): None when the row is not such."""
+    filled = [c for c in row.cells if c.text.strip()]
+    if len(filled) != 2 or len(row.cells) >= cmap.width and not any(c.col_span > 1 for c in row.cells):
+        return ""
+    return filled[1].text
+
+
 def _append(target: RawRow, cont: RawRow) -> None:
     for fld, text in cont.values.items():
         if text:
@@ -104,39 +133,140 @@ def _append(target: RawRow, cont: RawRow) -> None:
             target.extra[key] = f"{target.extra[key]} {text}" if target.extra.get(key) else text
 
 
-def parse_rows(tables: list[Table]) -> TableParse:
+def has_layout_cue(rows: Sequence[Sequence[str]]) -> bool:
+    for texts in rows:
+        for text in texts:
+            for line in text.split("\n")[:3]:
+                if _LAYOUT_RAW.match(line.strip()) or _LAYOUT_FOLDED.match(fold(line)):
+                    return True
+    return False
+
+
+def _header_of(texts: list[list[str]]) -> Optional[tuple[int, int, ColumnMap]]:
+    """(first header row, rows the header takes, map) of a table, or None."""
+    for i, row in enumerate(texts[:HEADER_SCAN_ROWS]):
+        cmap = match_header(row)
+        if cmap is None:
+            continue
+        if i + 1 < len(texts) and not is_numbering_row(texts[i + 1]):
+            two = merge_subheader(row, texts[i + 1])
+            tt_col = cmap.index("tt")
+            content_col = cmap.index("content")
+            sub = texts[i + 1]
+            if two is not None and (tt_col is None or not sub[tt_col].strip()) \
+                    and (content_col is None or not sub[content_col].strip()):
+                return i, 2, two
+        return i, 1, cmap
+    return None
+
+
+def _is_furniture(block: Block) -> bool:
+    """A paragraph a page break leaves between two parts of one table: a page number,
+    ``(tiếp theo)``."""
+    return isinstance(block, Paragraph) and bool(_FURNITURE.match(block.text.strip()))
+
+
+def parse_rows(blocks: Sequence[Block]) -> TableParse:
     """Walk the document's tables in reading order and assemble the task rows."""
     out = TableParse()
     cmap: Optional[ColumnMap] = None
-    for table in tables:
-        if table.layout:
+    adjacent = False  # nothing but page furniture since the last task table
+    table_no = 0
+    for block in blocks:
+        if not isinstance(block, Table):
+            if not _is_furniture(block):
+                adjacent = False
             continue
-        after_header = False
-        block_start = True
-        for row in table.rows:
-            texts = _expand_spans(row)
-            if not "".join(texts).strip():
-                continue  # every cell blank
-            header = match_header(texts)
-            if header is not None:
-                if cmap is None:
-                    cmap = out.column_map = header
-                    if header.unmapped:
-                        out.warnings.append("task table columns not all mapped: "
-                                            + ", ".join(header.unmapped) + " (kept in extra)")
-                after_header = True  # repeated or partial headers leave the map as it was
+        table = block
+        if table.layout:
+            adjacent = False
+            continue
+        texts = [_expand_spans(r) for r in table.rows]
+        where = _where(table)
+        found = _header_of(texts)
+        start = 0
+        if found is not None:
+            h, nrows, hmap = found
+            if not hmap.is_task_table:
+                out.warnings.append(_warn("table_skipped", f"table {where}: columns {', '.join(h for h in hmap.headers if h)}"
+                                          " name no task content with a lead, support or deadline column"))
+                cmap, adjacent = None, False
                 continue
-            if cmap is None:
-                break  # a table before any task-table header is not a task table
-            if (after_header or block_start) and is_numbering_row(texts):
-                continue
-            if block_start and not after_header and abs(len(texts) - cmap.width) > 1:
-                break  # a headerless table of another shape does not continue the task table
-            data = _to_row(texts, cmap, row.prov)
-            if (after_header or block_start) and not data.values["tt"] and out.rows \
-                    and not data.heading:
-                _append(out.rows[-1], data)
+            if cmap is not None and adjacent and _repeats(hmap, cmap):
+                start, first = h + nrows, False  # the header repeated after a page break
             else:
-                out.rows.append(data)
-            after_header = block_start = False
+                cmap, start = hmap, h + nrows
+                table_no += 1
+                if out.column_map is None:
+                    out.column_map = hmap
+                if hmap.unmapped:
+                    out.warnings.append(_warn("columns_unmapped", f"table {where}: columns "
+                                              + ", ".join(hmap.unmapped) + " kept in extra"))
+                first = True
+        elif cmap is not None and adjacent and abs(max(len(t) for t in texts) - cmap.width) <= 1:
+            first = False  # a block without header continues the task table before it
+        else:
+            if has_layout_cue(texts) or max((len(t) for t in texts), default=0) <= 2 or len(texts) == 1:
+                out.layout.append(table)
+            elif any(t.strip() for row in texts for t in row):
+                out.warnings.append(_warn("table_skipped", f"table {where}: {len(texts)} rows of "
+                                          f"{max(len(t) for t in texts)} columns with no header row naming "
+                                          "task-table columns"))
+            adjacent = False
+            continue
+        _table_rows(table, texts, start, cmap, out, table_no, first)
+        adjacent = True
     return out
+
+
+def _repeats(new: ColumnMap, cur: ColumnMap) -> bool:
+    """A header that repeats the current table's (the same fields in the same columns,
+    or a shorter, partial repetition of them)."""
+    if new.fields == cur.fields:
+        return True
+    named = [f for f in new.fields if f]
+    return new.width <= cur.width and all(f in cur.fields for f in named)
+
+
+def _where(table: Table) -> str:
+    p = table.prov
+    if p.page is not None:
+        return f"on page {p.page}"
+    return f"at line {p.line}" if p.line is not None else "(position unknown)"
+
+
+def _table_rows(table: Table, texts: list[list[str]], start: int, cmap: ColumnMap, out: TableParse,
+                table_no: int, first: bool) -> None:
+    after_header = start > 0
+    block_start = True
+    for k in range(start, len(table.rows)):
+        row, cells = table.rows[k], texts[k]
+        if not "".join(cells).strip():
+            continue  # every cell blank
+        if match_header(cells) is not None:
+            after_header = True  # repeated or partial headers leave the map as it was
+            continue
+        if (after_header or block_start) and is_numbering_row(cells):
+            continue
+        data = _to_row(cells, cmap, row.prov)
+        data.table = table_no
+        title = _merged_title(row, cmap)
+        content_col = cmap.index("content")
+        tt_col = cmap.index("tt")
+        bold = [c.bold for c in row.cells if c.text.strip()]
+        data.set_apart = bool(title) or (bool(bold) and all(bold))
+        if title and not data.values["content"]:
+            # the title merged across the row sits in the leftmost field it covers;
+            # a group's title is its content (SPEC rule 3 and 5)
+            for fld in _DETAIL_FIELDS:
+                if data.values[fld] == title:
+                    data.values[fld] = ""
+            data.values["content"] = title
+        if (after_header or block_start) and not data.values["tt"] and out.rows and not data.heading \
+                and not (first and block_start) and out.rows[-1].table == table_no:
+            _append(out.rows[-1], data)
+        else:
+            data.first_of_table = first and not any(r.table == table_no for r in out.rows)
+            out.rows.append(data)
+        del content_col, tt_col
+        after_header = block_start = False
