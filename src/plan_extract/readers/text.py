@@ -10,7 +10,8 @@ from ..ir import Cell, DocumentIR, Paragraph, Provenance, Row, SourceInfo, Table
 from .encoding import decode
 from .markup import clean_inline
 from .text_tables import (TextRow, _emphasis_open, _is_bold as _bold_cell, continues, html_table_end,
-                          is_bar_line, is_grid_rule, read_bar_table, read_grid_table, read_html_table, wrap_width)
+                          is_bar_line, is_grid_rule, read_bar_table, read_grid_table, read_html_table, split_swallowed,
+                          wrap_width)
 
 _SEPARATOR_CELL = re.compile(r"^\s*:?-{2,}:?\s*$")
 _PIPE_SPLIT = re.compile(r"(?<!\\)\|")
@@ -114,9 +115,13 @@ def read_text(data: bytes, info: SourceInfo) -> DocumentIR:
             rows, end = special
             flush_table()
             flush_para()
-            if rows:
-                doc.blocks.append(Table([Row(r.cells, Provenance(info.path, line=r.line)) for r in rows],
-                                        Provenance(info.path, line=lineno), page_break_before=gap))
+            for part in split_swallowed(rows) if is_bar_line(line) else [rows]:
+                if isinstance(part, str):
+                    doc.blocks.extend(Paragraph(t, Provenance(info.path, line=lineno), gap_before=True)
+                                      for t in part.split("\n") if t.strip())
+                elif part:
+                    doc.blocks.append(Table([Row(r.cells, Provenance(info.path, line=r.line)) for r in part],
+                                            Provenance(info.path, line=part[0].line), page_break_before=gap))
                 gap = False
             if end > i:
                 i = end

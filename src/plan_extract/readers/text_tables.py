@@ -126,29 +126,30 @@ def read_bar_table(lines: list[str], start: int, wrap: Optional[int] = None) -> 
     first to the row that ends (up to the width of the table's first row), then to the
     row that starts. The table ends at a ``|`` line followed by a blank line or the
     end of the text, at text that no ``|`` line closes, or, in conversions without
-    blank lines, at text after a single ``|`` line that completed a row of full width.
+    blank lines, at text after a single ``|`` line that completed a row of full width
+    (or at a markdown heading). See :func:`split_swallowed` for what such text can
+    still leave inside a row.
     Returns the rows and the index of the first line after the table.
     """
     n = len(lines)
     rows: list[TextRow] = []
+    gaps: list[int] = []  # empty cells in the run of bars after each row
     cur: list[Cell] = []
     cur_line = start + 1
     width: Optional[int] = None
     bars = 0  # ``|`` lines since the last cell
     pos = start
 
-    def close_row(empties: int) -> list[Cell]:
-        """End the current row with up to ``empties`` empty cells; the rest open the
-        next row."""
+    def close_row(empties: int) -> None:
         nonlocal cur, width
         if cur:
-            while empties and width is not None and len(cur) < width:
-                cur.append(Cell(""))
-                empties -= 1
             rows.append(TextRow(cur, cur_line))
+            gaps.append(empties)
             if width is None:
                 width = len(cur)
-        return [Cell("") for _ in range(empties)]
+        elif gaps:
+            gaps[-1] += empties
+        cur = []
 
     while pos < n:
         line = lines[pos]
@@ -159,10 +160,10 @@ def read_bar_table(lines: list[str], start: int, wrap: Optional[int] = None) -> 
         if not line.strip():
             break
         if bars >= 2:
-            cur = close_row(bars - 2)
+            close_row(bars - 2)
             cur_line = pos + 1
-        elif cur and width is not None and len(cur) >= width:
-            break  # a full row closed by one bar, then text: the table has ended
+        elif cur and ((width is not None and len(cur) >= width) or line.lstrip().startswith("#")):
+            break  # a full row closed by one bar, then text (or a heading): the table has ended
         j = pos
         while j < n and lines[j].strip() and not is_bar_line(lines[j]):
             j += 1
@@ -173,9 +174,62 @@ def read_bar_table(lines: list[str], start: int, wrap: Optional[int] = None) -> 
         cur.append(make_cell(lines[pos:j], wrap))
         bars = 0
         pos = j
-    if cur:
-        close_row(max(0, bars - 1))
+    close_row(max(0, bars - 1))
+    widths = sorted(len(r.cells) for r in rows)
+    _place_empty_cells(rows, gaps, widths[int(len(widths) * 0.9) - 1] if len(widths) >= 10 else (width or 0))
     return rows, pos
+
+
+def _place_empty_cells(rows: list[TextRow], gaps: list[int], width: int) -> None:
+    """Give the empty cells of each run of bars to the row before it, up to the table's
+    width, the rest to the row after; but after a label-and-title row (a group title
+    merged across the row) to the row after, when that makes it as wide as the table
+    (an empty TT cell)."""
+    for k, empties in enumerate(gaps):
+        if not empties:
+            continue
+        nxt = rows[k + 1] if k + 1 < len(rows) else None
+        if nxt is not None and len(rows[k].cells) <= 2 and len(nxt.cells) + empties == width:
+            nxt.cells[:0] = [Cell("") for _ in range(empties)]
+            continue
+        prev = rows[k].cells
+        while empties and len(prev) < width:
+            prev.append(Cell(""))
+            empties -= 1
+        if empties and nxt is not None:
+            nxt.cells[:0] = [Cell("") for _ in range(empties)]
+
+
+def split_swallowed(rows: list[TextRow]) -> list[object]:
+    """Tables of a conversion without blank lines can run into each other: the last
+    row of one table, the text between (one run of lines, so one "cell") and the first
+    row of the next table all stand between the same two double bars. Such a row is
+    wider than the rows after it (than nine in ten of them: one more such row may follow)
+    and than the rows before it: its last cells, as many as the full width of the rows
+    after it, start a new table; the cell before them is the text
+    between (returned as a str); the cells before that end the table before.
+    Returns a list of row lists and strings, in order."""
+    out: list[object] = []
+    cur: list[TextRow] = []
+    for k, row in enumerate(rows):
+        n = len(row.cells)
+        nxt = sorted(len(r.cells) for r in rows[k + 1:])
+        before = max((len(r.cells) for r in cur), default=0)
+        w = nxt[min(len(nxt) - 1, int(len(nxt) * 0.9))] if nxt else 0  # the full width of the rows after
+        if nxt and n > w + 1 and n > before:
+            head, between, tail = row.cells[:n - w - 1], row.cells[n - w - 1], row.cells[n - w:]
+            if head:
+                cur.append(TextRow(head, row.line))
+            if cur:
+                out.append(cur)
+            if between.text:
+                out.append(between.text)
+            cur = [TextRow(tail, row.line)]
+            continue
+        cur.append(row)
+    if cur:
+        out.append(cur)
+    return out
 
 
 # -- grid tables ---------------------------------------------------------------------------

@@ -124,6 +124,16 @@ def _merged_title(row: Row, cmap: ColumnMap) -> str:
     return filled[1].text
 
 
+def _lost_merge(row: Row, cells: list[str], cmap: ColumnMap) -> bool:
+    """A row with fewer cells than the table has columns, none merged across, whose
+    first cell is not a label: the cells a vertical merge covers were dropped (a web
+    page's conversion), not a group title merged across the row."""
+    if len(cells) >= cmap.width or any(c.col_span > 1 for c in row.cells) or len(cells) < 2:
+        return False
+    first = cells[0].strip()
+    return bool(first) and not _BARE_LABEL.match(first) and not _HEADING_IN_CELL.match(first.split("\n")[0][:12])
+
+
 def _append(target: RawRow, cont: RawRow) -> None:
     for fld, text in cont.values.items():
         if text:
@@ -239,6 +249,7 @@ def _table_rows(table: Table, texts: list[list[str]], start: int, cmap: ColumnMa
                 table_no: int, first: bool) -> None:
     after_header = start > 0
     block_start = True
+    prev_cells: Optional[list[str]] = None
     for k in range(start, len(table.rows)):
         row, cells = table.rows[k], texts[k]
         if not "".join(cells).strip():
@@ -248,7 +259,13 @@ def _table_rows(table: Table, texts: list[list[str]], start: int, cmap: ColumnMa
             continue
         if (after_header or block_start) and is_numbering_row(cells):
             continue
+        if prev_cells is not None and _lost_merge(row, cells, cmap):
+            # a conversion that drops the cells a vertical merge covers: the row's cells
+            # are its rightmost columns, the columns before them continue the row above
+            missing = cmap.width - len(cells)
+            cells = prev_cells[:missing] + cells
         data = _to_row(cells, cmap, row.prov)
+        prev_cells = align(cells, cmap.width)
         data.table = table_no
         title = _merged_title(row, cmap)
         content_col = cmap.index("content")
