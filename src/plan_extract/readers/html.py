@@ -156,10 +156,14 @@ def parse_html(text: str) -> etree._Element:
     """The page's tree (lxml's HTML parser: no network, entities of a DTD never
     expanded); :class:`ReadError` when nothing can be parsed."""
     text = _XML_DECL_TEXT.sub("", text, count=1)
+    parser = _parser()
     try:
-        root = etree.fromstring(text.encode("utf-8", "surrogatepass"), _parser())
+        root = etree.fromstring(text.encode("utf-8", "surrogatepass"), parser)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
         raise ReadError(f"unreadable web page: {str(exc).splitlines()[0] if str(exc) else 'no markup'}") from None
+    if any("Excessive depth" in e.message for e in parser.error_log):
+        # libxml2 stops there: what follows would be lost silently
+        raise ReadError("rejected web page: elements nested more than 256 levels deep")
     if root is None:
         raise ReadError("unreadable web page: no markup")
     return root
@@ -330,10 +334,11 @@ def _widen(cand):
     """Climb while the parent adds document text (a sibling block holding the body or
     the appendix), not the page's chrome (links, short labels)."""
     size = _text_len(cand)
+    best = cand  # the lowest element holding what has been taken (wrappers add nothing)
     while True:
         parent = cand.getparent()
-        if parent is None or _tag(parent) in ("body", "html"):
-            return cand
+        if parent is None or _tag(parent) == "html":
+            return best
         added = 0
         links = 0
         for sib in parent:
@@ -347,10 +352,11 @@ def _widen(cand):
         if added == 0:
             cand = parent  # a wrapper that adds nothing: the same content
             continue
-        if added - links >= max(200, 0.15 * size) and links < 0.5 * added:
-            cand, size = parent, size + added
+        if added - links >= 0.15 * size and links < 0.5 * added:
+            cand = best = parent
+            size += added
             continue
-        return cand
+        return best
 
 
 # -- the walk ----------------------------------------------------------------------------------------
