@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+import sys
+from pathlib import Path
+
 from goldcompare import score_header, score_tasks, section_hits
 
 
@@ -21,6 +24,10 @@ def test_task_rows_are_perfect(doc_id, gold_docs, output_docs):
 
 
 def test_summary_figures(gold_docs, output_docs):
+    assert_summary_figures(gold_docs, output_docs)
+
+
+def assert_summary_figures(gold_docs, output_docs):
     totals = dict(gold=0, pred=0, matched=0, perfect=0, hdr=0, hdr_n=0, sec_hit=0, sec_gold=0, sec_pred=0)
     for doc_id, gold in gold_docs.items():
         pred = output_docs[doc_id]
@@ -64,3 +71,26 @@ def test_deadline_norm_matches_gold(gold_docs, output_docs):
         total += s.norm_total
     assert total == 143
     assert ok == total
+
+
+# -- the same documents as web pages (tests/fixtures/make_html.py): a portal's page and
+# Word's "save as web page" export score the same figures as the text ----------------------------
+@pytest.fixture(scope="module")
+def html_output_docs(tmp_path_factory) -> dict[str, dict[str, dict]]:
+    sys.path.insert(0, str(Path(__file__).resolve().parent / "fixtures"))
+    from make_html import KINDS, build_all
+    from make_pdf import extracted
+
+    files = build_all(tmp_path_factory.mktemp("html-gold"))
+    return {kind: {d: extracted(p) for d, p in files[kind].items()} for kind in KINDS}
+
+
+@pytest.mark.parametrize("kind", ["portal", "word"])
+def test_web_pages_score_the_summary_figures(kind, gold_docs, html_output_docs):
+    docs = html_output_docs[kind]
+    assert set(docs) == set(gold_docs)
+    assert_summary_figures(gold_docs, docs)
+    for doc_id, gold in gold_docs.items():
+        s = score_tasks(gold["tasks"], docs[doc_id]["tasks"])
+        assert s.misses == [] and s.pred_rows == s.gold_rows == s.matched == s.perfect, doc_id
+        assert s.norm_ok == s.norm_total, doc_id

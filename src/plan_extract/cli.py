@@ -13,7 +13,7 @@ EXTRACT_HELP = """\
 Extract plan documents into typed JSON and Parquet.
 
 INPUT is any mix of files and folders (folders are searched recursively for
-.txt, .md, .docx, .doc and .pdf files). The output folder gets:
+.txt, .md, .docx, .pdf, .html, .htm, .xhtml, .doc, .odt and .rtf files). The output folder gets:
 
   json/<doc_id>.json     the whole document, nested (header, sections, tasks,
                          references, footnotes, warnings); doc_id = file name

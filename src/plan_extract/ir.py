@@ -92,11 +92,12 @@ Block = Union[Paragraph, Table]
 @dataclass
 class SourceInfo:
     path: str
-    format: str  # txt, md, docx, pdf
+    format: str  # txt, md, docx, doc, pdf, html, odt, rtf
     sha256: str
     size: int
-    encoding: Optional[str] = None  # text formats: the encoding that was detected
+    encoding: Optional[str] = None  # text formats and web pages: the encoding that was used
     pages: Optional[int] = None
+    element: Optional[str] = None  # web pages: the element taken as the document (a CSS-like path)
 
 
 @dataclass

@@ -115,6 +115,7 @@ class SourceMeta:
     encoding: Optional[str] = None
     size: int = 0
     pages: Optional[int] = None
+    element: Optional[str] = None  # web pages: the element read as the document (CSS-like path)
 
 
 @dataclass

@@ -66,7 +66,7 @@ def build_document(ir: DocumentIR, doc_id: str, options: Options) -> DocumentRes
     doc = DocumentResult(
         doc_id=doc_id,
         source=SourceMeta(path=src.path, format=src.format, sha256=src.sha256, encoding=src.encoding,
-                          size=src.size, pages=src.pages),
+                          size=src.size, pages=src.pages, element=src.element),
         header=header, sections=sections, tasks=tasks, footnotes=notes,
         warnings=list(ir.warnings) + section_warnings + table_warnings,
     )

@@ -276,7 +276,7 @@ def process(item: WorkItem, options: Options, limits: Limits, stage: Optional[st
         return WorkResult(rec)
     finally:
         rec.seconds = round(time.perf_counter() - start, 4)
-    rec.format, rec.encoding = doc.source.format, doc.source.encoding
+    rec.format, rec.encoding, rec.element = doc.source.format, doc.source.encoding, doc.source.element
     rec.tasks, rec.sections, rec.warnings = len(doc.tasks), len(doc.sections), len(doc.warnings)
     if stage is not None:
         staged = stage_bytes(Path(stage) / "json", f"{item.doc_id}.json", payload)

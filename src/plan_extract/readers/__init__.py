@@ -4,13 +4,18 @@ and extension."""
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 from typing import Optional
 
 from ..ir import DocumentIR, ReadError, SourceInfo
 
 TEXT_EXTENSIONS = {".txt", ".md", ".markdown", ".text"}
-SUPPORTED_EXTENSIONS = TEXT_EXTENSIONS | {".docx", ".pdf", ".doc"}
+HTML_EXTENSIONS = {".html", ".htm", ".xhtml"}
+SOFFICE_EXTENSIONS = {".doc", ".odt", ".rtf"}  # converted to .docx by LibreOffice
+SUPPORTED_EXTENSIONS = TEXT_EXTENSIONS | HTML_EXTENSIONS | SOFFICE_EXTENSIONS | {".docx", ".pdf"}
+_HTML_START = re.compile(rb"^\s*(?:<\?xml[^>]{0,200}\?>\s*)?(?:<!--.{0,2000}?-->\s*)*"
+                         rb"<(?:!doctype\s+html|html)\b", re.I | re.S)
 
 
 def limit_error(exc: Optional[BaseException]) -> Optional[BaseException]:
@@ -30,21 +35,37 @@ def limit_error(exc: Optional[BaseException]) -> Optional[BaseException]:
     return None
 
 
+def _looks_like_html(data: bytes) -> bool:
+    head = data[:4096]
+    for bom, enc in ((b"\xef\xbb\xbf", None), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if head.startswith(bom):
+            head = head[len(bom):]
+            if enc:
+                head = head.decode(enc, "ignore").encode("ascii", "ignore")
+            break
+    return bool(_HTML_START.match(head))
+
+
 def sniff_format(path: Path, data: bytes) -> str:
     """The format by magic bytes first, extension second."""
     ext = path.suffix.lower()
     if data.startswith(b"%PDF"):
         return "pdf"
     if data.startswith(b"PK\x03\x04"):
-        return "docx"
+        # a zip: OpenDocument text names its type in the first member, "mimetype"
+        return "odt" if b"application/vnd.oasis.opendocument.text" in data[:200] else "docx"
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         return "doc"
+    if data.lstrip()[:5] == b"{\\rtf":
+        return "rtf"
     if ext == ".pdf":
         return "pdf"
     if ext == ".docx":
         return "docx"
-    if ext == ".doc":
-        return "doc"
+    if ext in (".doc", ".odt", ".rtf"):
+        return ext[1:]
+    if ext in HTML_EXTENSIONS or (ext not in (".md", ".markdown") and _looks_like_html(data)):
+        return "html"
     return "md" if ext in (".md", ".markdown") else "txt"
 
 
@@ -79,4 +100,10 @@ def read(path: Path | str, data: bytes | None = None, sha256: str | None = None)
     if fmt == "doc":
         from .docx import read_doc
         return read_doc(path, data, info)
+    if fmt == "html":
+        from .html import read_html
+        return read_html(data, info)
+    if fmt in ("odt", "rtf"):
+        from .soffice import read_converted
+        return read_converted(path, data, info, fmt)
     raise ReadError(f"unsupported format: {fmt}")

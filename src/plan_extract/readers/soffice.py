@@ -1,6 +1,6 @@
-"""LibreOffice headless as a converter (old binary ``.doc`` to ``.docx`` for the Word
-reader). Each call runs with its own profile folder, so parallel workers do not fight
-over LibreOffice's lock."""
+"""LibreOffice headless as a converter (old binary ``.doc``, OpenDocument ``.odt`` and
+``.rtf`` to ``.docx`` for the Word reader). Each call runs with its own profile folder,
+so parallel workers do not fight over LibreOffice's lock."""
 from __future__ import annotations
 
 import os
@@ -10,7 +10,9 @@ import tempfile
 from pathlib import Path
 from typing import Optional, Union
 
-from ..ir import ReadError
+from ..ir import DocumentIR, ReadError, SourceInfo
+
+_NAMES = {"doc": "old binary .doc", "odt": "OpenDocument text (.odt)", "rtf": "rich text (.rtf)"}
 
 
 def soffice_binary() -> Optional[str]:
@@ -22,14 +24,14 @@ def soffice_binary() -> Optional[str]:
 
 
 def convert_with_soffice(path: Union[str, Path], data: bytes, target: str = "docx",
-                         timeout: float = 180.0) -> bytes:
+                         timeout: float = 180.0, source_format: str = "doc") -> bytes:
     """Convert a file with LibreOffice headless (own profile dir, so runs do not clash)."""
     binary = soffice_binary()
     if binary is None:
-        raise ReadError("old binary .doc needs LibreOffice to convert: install it "
+        raise ReadError(f"{_NAMES.get(source_format, source_format)} needs LibreOffice to convert: install it "
                         "(apt-get install libreoffice-writer-nogui) or save the file as .docx")
     with tempfile.TemporaryDirectory(prefix="plan-extract-soffice-") as tmp:
-        src = Path(tmp) / ("input" + (Path(str(path)).suffix or ".doc"))
+        src = Path(tmp) / ("input." + source_format)
         src.write_bytes(data)
         profile = Path(tmp) / "profile"
         cmd = [binary, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
@@ -43,3 +45,13 @@ def convert_with_soffice(path: Union[str, Path], data: bytes, target: str = "doc
         if not out.exists():
             raise ReadError(f"LibreOffice could not convert the file to .{target} (damaged or unsupported)")
         return out.read_bytes()
+
+
+def read_converted(path: Union[str, Path], data: bytes, info: SourceInfo, fmt: str) -> DocumentIR:
+    """An OpenDocument or RTF file: converted to .docx by LibreOffice, then read as such."""
+    from .docx import read_docx
+
+    converted = convert_with_soffice(path, data, "docx", source_format=fmt)
+    doc = read_docx(converted, info)
+    doc.warnings.append(f"converted from .{fmt} with LibreOffice")
+    return doc

@@ -18,6 +18,7 @@ class InputRecord:
     sha256: Optional[str] = None
     format: Optional[str] = None
     encoding: Optional[str] = None
+    element: Optional[str] = None  # web pages: the element read as the document
     reason: Optional[str] = None
     tasks: int = 0
     sections: int = 0
