@@ -5,15 +5,18 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
+LOCK   := requirements/lock.txt
 
-.PHONY: install bytecode run test fuzz bench schemas clean sysdeps
+.PHONY: install bytecode run test fuzz bench schemas clean sysdeps lock
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+# every package of the run and the tests at the exact version and hash of the lock, then
+# the project itself (no dependencies, built by the locked setuptools)
+$(STAMP): pyproject.toml $(LOCK) | $(PY)
+	$(PY) -m pip install --quiet --require-hashes -r $(LOCK)
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -44,6 +47,25 @@ fuzz: install
 bench: bytecode
 	$(PY) bench/bench_batch.py --repeat 5
 	$(PY) bench/bench_agencies.py
+
+# refresh the lock from pyproject.toml (its dependencies, the test extra and the build
+# backend), for Python 3.11 on Linux x86_64. pip-tools lives in its own venv, made on
+# demand. The local pip configuration (extra indexes, constraints) is ignored, so the
+# lock installs on any machine with the public index; LOCK_PIP_CONFIG= keeps it.
+LOCK_VENV ?= .venv-lock
+LOCK_PIP_CONFIG ?= PIP_CONFIG_FILE=/dev/null
+lock:
+	test -x $(LOCK_VENV)/bin/pip-compile || \
+	  { $(PYTHON) -m venv $(LOCK_VENV) && $(LOCK_PIP_CONFIG) $(LOCK_VENV)/bin/pip install --quiet pip-tools; }
+	mkdir -p requirements
+	$(LOCK_PIP_CONFIG) CUSTOM_COMPILE_COMMAND="make lock" $(LOCK_VENV)/bin/pip-compile --quiet --upgrade \
+	  --generate-hashes --allow-unsafe --all-build-deps --extra test --strip-extras \
+	  --no-emit-index-url --no-emit-find-links --no-emit-trusted-host -o $(LOCK).new pyproject.toml
+	{ echo "# $(LOCK): the exact version and hashes of every package that the run and the tests"; \
+	  echo "# install (pyproject.toml's dependencies, its test extra and the build backend),"; \
+	  echo "# resolved for Python 3.11 on Linux x86_64. Installed by make with --require-hashes."; \
+	  cat $(LOCK).new; } > $(LOCK)
+	rm -f $(LOCK).new
 
 schemas: install
 	$(PY) -m plan_extract.writers.schema schemas

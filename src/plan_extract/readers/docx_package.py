@@ -11,10 +11,11 @@ local files (XXE). Before python-docx opens the package:
   size cannot exceed the declared one: :mod:`zipfile` inflates a member in bounded
   chunks and stops at its declared size (a member whose stream goes on fails its
   CRC check, reported as damage), so memory stays bounded by those limits;
-* the prolog of every part is parsed (inflating a few kilobytes; a part that is
-  not XML fails at its first byte) and a part that declares a DTD (``<!DOCTYPE …>``,
-  the carrier of XML entities) is rejected: the Open Packaging Conventions forbid
-  DTDs in package parts, so no Word file has one.
+* the bytes of every part are scanned, in bounded chunks, for a DTD or entity declaration
+  (``<!DOCTYPE``, ``<!ENTITY``, in UTF-8 or UTF-16): such a part is rejected before
+  any parser sees it. The Open Packaging Conventions forbid DTDs in package parts, so
+  no Word file has one; the decision rests on those bytes, not on how a version of
+  libxml2 words its complaint about the entities it met.
 
 Every XML parse, here and in python-docx, runs with entity resolution, DTD loading
 and network access off (:func:`parse_xml`; python-docx's own parser is built with
@@ -24,7 +25,6 @@ and network access off (:func:`parse_xml`; python-docx's own parser is built wit
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 import zlib
 from typing import Optional
@@ -56,24 +56,72 @@ def safe_parser() -> etree.XMLParser:
 
 
 def parse_xml(xml: bytes, name: str) -> etree._Element:
-    """A part's XML with :func:`safe_parser`; :class:`ReadError` when it is damaged or
-    declares a DTD."""
+    """A part's XML with :func:`safe_parser`; :class:`ReadError` when it declares a DTD
+    (found in its bytes, before parsing) or is damaged."""
+    if declares_dtd(xml):
+        raise _dtd_error(name)
     try:
         root = etree.fromstring(xml, safe_parser())
     except etree.XMLSyntaxError as exc:
-        raise xml_error(exc, name) from None
+        raise xml_error(exc, xml, name) from None
     if _has_dtd(root):
         raise _dtd_error(name)
     return root
 
 
-def xml_error(exc: Exception, name: Optional[str] = None) -> ReadError:
+MAX_DEPTH = 256  # libxml2's cap without XML_PARSE_HUGE, which safe_parser keeps
+
+
+def xml_error(exc: Exception, xml: Optional[bytes] = None, name: Optional[str] = None) -> ReadError:
+    """The reason a part did not parse: nested deeper than :data:`MAX_DEPTH` when its
+    elements are (counted on the part itself), else damaged."""
     msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     where = f"{name}: " if name else ""
-    if "Excessive depth" in msg:
-        return ReadError(f"rejected .docx: {where}XML nested more than 256 levels deep "
+    if xml is not None and nested_deeper_than(xml, MAX_DEPTH):
+        return ReadError(f"rejected .docx: {where}XML nested more than {MAX_DEPTH} levels deep "
                          "(tables inside tables?)")
     return ReadError(f"damaged .docx: {where}XML not well-formed ({msg[:160]})")
+
+
+def nested_deeper_than(xml: bytes, limit: int) -> bool:
+    """Do the elements of ``xml`` nest deeper than ``limit``? Counted on the events of
+    an incremental parse (entities, DTDs and network off) that stops at the first
+    element past the limit; a part that is damaged before that is not."""
+    depth = 0
+    try:
+        for event, _el in etree.iterparse(io.BytesIO(xml), events=("start", "end"), resolve_entities=False,
+                                          load_dtd=False, no_network=True, huge_tree=True):
+            depth += 1 if event == "start" else -1
+            if depth > limit:
+                return True
+    except etree.XMLSyntaxError:
+        return False
+    return False
+
+
+_DECLARATIONS = tuple(word.encode(enc) for word in ("<!doctype", "<!entity")
+                      for enc in ("ascii", "utf-16-le", "utf-16-be"))
+_OVERLAP = max(len(d) for d in _DECLARATIONS) - 1
+_CHUNK = 1 << 20
+
+
+def declares_dtd(xml: bytes) -> bool:
+    """Does this XML declare a DTD or an entity (``<!DOCTYPE``, ``<!ENTITY``, any case,
+    UTF-8 or UTF-16)? Text and attribute values cannot hold a bare ``<``, so these
+    bytes occur only as markup (or in a comment or CDATA, which Word never writes)."""
+    return _scan_for_declarations(io.BytesIO(xml))
+
+
+def _scan_for_declarations(fh) -> bool:
+    tail = b""
+    while True:
+        chunk = fh.read(_CHUNK)
+        if not chunk:
+            return False
+        window = (tail + chunk).lower()
+        if any(d in window for d in _DECLARATIONS):
+            return True
+        tail = window[-_OVERLAP:]
 
 
 def _has_dtd(el: etree._Element) -> bool:
@@ -105,7 +153,7 @@ def check_container(data: bytes) -> None:
             infos = zf.infolist()
             _check_members(infos)
             for info in infos:  # every member: python-docx picks XML parts by content type, not name
-                if _declares_dtd(zf, info):
+                if _member_declares_dtd(zf, info):
                     raise _dtd_error(info.filename)
     except ReadError:
         raise
@@ -139,27 +187,50 @@ def _check_members(infos: list[zipfile.ZipInfo]) -> None:
             raise ReadError("encrypted .docx: its parts are password-protected")
 
 
-def _declares_dtd(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
-    """Parse up to the root element's start tag only (a few kilobytes inflated); False
-    for a part that is not XML."""
+def _member_declares_dtd(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    """Scan a member for DTD and entity declarations, inflating it in bounded chunks
+    (its size was checked against the limits already). Every member is scanned, not
+    only those named ``.xml``: python-docx picks XML parts by content type, and a part
+    may open with white space for gigabytes. A member whose stream does not inflate to
+    what its header declares is reported as damaged."""
     try:
         with zf.open(info) as fh:
-            for _event, el in etree.iterparse(fh, events=("start",), resolve_entities=False, load_dtd=False,
-                                              no_network=True, huge_tree=False):
-                return _has_dtd(el)
-    except etree.XMLSyntaxError:
-        return False  # damage is reported when the part is parsed for real
+            return _scan_for_declarations(fh)
     except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
         raise member_error(info.filename, exc) from None
-    return False
 
 
 def member_error(name: str, exc: Exception) -> ReadError:
-    """A member whose deflate stream does not give what its header declares."""
-    if "CRC" in str(exc):
+    """A member whose deflate stream does not give what its header declares: too few
+    or too many bytes, or bytes whose CRC-32 differs (:mod:`zipfile` checks both)."""
+    if isinstance(exc, (zipfile.BadZipFile, EOFError)):
         return ReadError(f"damaged .docx: {name} does not inflate to what its header declares "
                          "(size or CRC-32 wrong)")
     return ReadError(f"damaged .docx: {name} unreadable ({str(exc)[:160] or type(exc).__name__})")
+
+
+def _deepest_part(data: bytes) -> Optional[bytes]:
+    """The first XML part nested deeper than :data:`MAX_DEPTH`, if any (python-docx
+    does not say which part it failed to parse)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            for info in zf.infolist():
+                xml = zf.read(info)
+                if nested_deeper_than(xml, MAX_DEPTH):
+                    return xml
+    except Exception:
+        return None
+    return None
+
+
+def _bad_member(data: bytes) -> str:
+    """The first member that does not inflate to what its header declares, found by
+    reading every member (``ZipFile.testzip``)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            return zf.testzip() or "a part"
+    except Exception:
+        return "a part"
 
 
 def open_document(data: bytes):
@@ -172,10 +243,9 @@ def open_document(data: bytes):
     try:
         return docx.Document(io.BytesIO(data))
     except etree.XMLSyntaxError as exc:
-        raise xml_error(exc) from None
+        raise xml_error(exc, _deepest_part(data)) from None
     except (zipfile.BadZipFile, zlib.error) as exc:  # a member's stream does not match its header
-        name = re.search(r"for file '([^']+)'", str(exc))
-        raise member_error(name.group(1) if name else "a part", exc) from None
+        raise member_error(_bad_member(data), exc) from None
     except Exception as exc:
         limit = limit_error(exc)
         if limit is not None:
