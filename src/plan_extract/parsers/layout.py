@@ -17,7 +17,9 @@ DOC_TYPES = {
     "NGHI QUYET": "Nghị quyết", "CHUONG TRINH": "Chương trình", "DE AN": "Đề án",
     "TO TRINH": "Tờ trình", "HUONG DAN": "Hướng dẫn", "KET LUAN": "Kết luận",
 }
-NUMBER_LINE = re.compile(r"^Số\s*[:.]?\s*(?P<raw>[^\s/]*\s*/\s*[\wĐđ][\wĐđ\-/.]*)", re.I)
+NUMBER_LINE = re.compile(
+    r"^(?:(?:Nghị quyết|Quyết định|Kế hoạch|Chỉ thị|Thông báo|Công văn)\s+)?Số\s*[:.]?\s*"
+    r"(?P<raw>[^\s/]*\s*/\s*[\wĐđ][\wĐđ\-/.]*)", re.I)
 DATE_LINE = re.compile(
     r"^(?P<place>[^,\n]{2,40}?),\s*ngày\s*(?P<d>\d{1,2})?\s*(?:/|tháng)\s*(?P<m>\d{1,2})?\s*"
     r"(?:/|năm)\s*(?P<y>\d{4})", re.I)
@@ -25,6 +27,10 @@ RECIPIENTS_LINE = re.compile(r"^Nơi\s+nhận\s*:?", re.I)
 SECTION_LABEL = re.compile(
     r"^(?:(?P<article>Điều\s+\d+)\s*[.:]?|(?P<roman>[IVXLC]+)\s*\.|(?P<dotted>\d{1,2}(?:\.\d{1,2})+)\.?"
     r"|(?P<arabic>\d{1,2})\s*\.|(?P<letter>[a-zđ])\s*\))(?=\s|$)\s*(?P<title>.*)$", re.S)
+# the words an issuing body's name starts with (a line after the title naming who issues)
+ISSUER_START = re.compile(
+    r"^(?:ỦY BAN|UỶ BAN|UBND|HỘI ĐỒNG|THỦ TƯỚNG|CHÍNH PHỦ|BỘ\b|SỞ\b|CHỦ TỊCH|GIÁM ĐỐC|BAN\b|TỔNG CỤC|"
+    r"CỤC\b|QUỐC HỘI|TỈNH ỦY|THÀNH ỦY|HUYỆN ỦY|ĐẢNG ỦY|BÍ THƯ|VĂN PHÒNG|THƯỜNG TRỰC|MẶT TRẬN)")
 FOOTNOTE_LINE = re.compile(r"^(?P<mark>[¹²³⁴⁵⁶⁷⁸⁹⁰]+)\s*(?P<text>\S.*)$", re.S)
 
 
@@ -99,6 +105,14 @@ def find_zones(ir: DocumentIR) -> Zones:
     if z.doc_type is not None and cursor < n:
         z.title = _block_after(paras, cursor)
         cursor = z.title[-1] + 1
+        # a title a conversion cut into blocks of its own: the upper-case blocks after it,
+        # up to the issuing body (``THỦ TƯỚNG CHÍNH PHỦ``) or the next document type
+        while (cursor < n and _is_upper_line(paras[cursor].text) and not ISSUER_START.match(paras[cursor].text)
+               and not SECTION_LABEL.match(paras[cursor].text)
+               and not doc_type_of(paras[cursor].text.rstrip(":"))
+               and sum(len(paras[i].text) for i in z.title) < 300):
+            z.title += _block_after(paras, cursor)
+            cursor = z.title[-1] + 1
         if cursor < n and _is_upper_line(paras[cursor].text) and not doc_type_of(paras[cursor].text.rstrip(":")):
             z.issuer = _block_after(paras, cursor)
             cursor = z.issuer[-1] + 1

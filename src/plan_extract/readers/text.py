@@ -91,6 +91,8 @@ def read_text(data: bytes, info: SourceInfo) -> DocumentIR:
         table_rows = []
 
     wrap = wrap_width(lines)
+    # a conversion without blank lines: every paragraph it wrapped is a block of its own
+    no_blank_lines = wrap is not None and sum(1 for ln in lines if not ln.strip()) < len(lines) // 100
     para_lines: list[tuple[int, str]] = []  # the physical lines of a paragraph the converter wrapped
     para_gap = True
     para_open = False
@@ -153,7 +155,7 @@ def read_text(data: bytes, info: SourceInfo) -> DocumentIR:
             if para_lines and not (para_open or continues(para_lines[-1][1], line, wrap)):
                 flush_para()
             if not para_lines:
-                para_gap = gap
+                para_gap = gap or no_blank_lines
             para_lines.append((lineno, line))
             para_open = _emphasis_open(" ".join(x for _, x in para_lines))
             gap = False

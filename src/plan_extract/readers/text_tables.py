@@ -58,13 +58,18 @@ def wrap_width(lines: list[str]) -> Optional[int]:
     return p95 if cut >= max(5, len(body) // 20) else None
 
 
+def _whole_emphasis(line: str) -> bool:
+    s = line.strip()
+    return len(s) > 4 and s.startswith("**") and s.endswith("**") and "**" not in s[2:-2]
+
+
 def continues(prev: str, line: str, wrap: Optional[int]) -> bool:
     """True when ``line`` continues the paragraph whose last physical line is ``prev``
     (the converter wrapped it): never before a list item or a label; always inside an
     open emphasis span (see :func:`join_wrapped`); else when the line starts in lower case, or with a digit or
     punctuation, or when ``prev`` reached the wrapping width."""
-    if _LIST_START.match(line) or _LABEL_START.match(line):
-        return False
+    if _LIST_START.match(line) or _LABEL_START.match(line) or _whole_emphasis(line) or _whole_emphasis(prev):
+        return False  # a list item, a label, or a line set in bold of its own (a heading)
     first = line.lstrip("*_ ")[:1]
     if not first:
         return True
