@@ -84,6 +84,7 @@ class Table:
     prov: Provenance
     layout: bool = False
     page_break_before: bool = True
+    sparse: bool = False  # the source leaves out the cells a vertical merge covers (a conversion)
 
 
 Block = Union[Paragraph, Table]

@@ -123,7 +123,8 @@ def read_text(data: bytes, info: SourceInfo) -> DocumentIR:
                                       for t in part.split("\n") if t.strip())
                 elif part:
                     doc.blocks.append(Table([Row(r.cells, Provenance(info.path, line=r.line)) for r in part],
-                                            Provenance(info.path, line=part[0].line), page_break_before=gap))
+                                            Provenance(info.path, line=part[0].line), page_break_before=gap,
+                                            sparse=is_bar_line(line)))
                 gap = False
             if end > i:
                 i = end

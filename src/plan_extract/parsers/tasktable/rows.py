@@ -116,21 +116,28 @@ def _to_row(texts: list[str], cmap: ColumnMap, prov: Provenance) -> RawRow:
 
 
 def _merged_title(row: Row, cmap: ColumnMap) -> str:
-    """The text of a group row whose title is merged across the detail columns (or
-    whose row has only the label and the title): None when the row is not such."""
-    filled = [c for c in row.cells if c.text.strip()]
-    if len(filled) != 2 or len(row.cells) >= cmap.width and not any(c.col_span > 1 for c in row.cells):
+    """The title of a group row drawn as a label and a title merged across the rest of
+    the row (a cell spanning columns, or a row of a text conversion with only those
+    two cells); "" when the row is not such."""
+    cells = row.cells
+    if len(cells) < 2 or not cells[0].text.strip() or not cells[1].text.strip():
         return ""
-    return filled[1].text
+    if any(c.text.strip() for c in cells[2:]):
+        return ""
+    if len(cells) >= cmap.width and cells[1].col_span == 1:
+        return ""
+    return cells[1].text
 
 
 def _lost_merge(row: Row, cells: list[str], cmap: ColumnMap) -> bool:
     """A row with fewer cells than the table has columns, none merged across, whose
-    first cell is not a label: the cells a vertical merge covers were dropped (a web
+    first cell is not a label and whose last cell is filled: the cells a vertical merge covers were dropped (a web
     page's conversion), not a group title merged across the row."""
     if len(cells) >= cmap.width or any(c.col_span > 1 for c in row.cells) or len(cells) < 2:
         return False
     first = cells[0].strip()
+    if not cells[-1].strip() or sum(1 for c in cells if c.strip()) < 2:
+        return False  # trailing cells left out (a tab or pipe row), not leading ones merged away
     return bool(first) and not _BARE_LABEL.match(first) and not _HEADING_IN_CELL.match(first.split("\n")[0][:12])
 
 
@@ -259,7 +266,7 @@ def _table_rows(table: Table, texts: list[list[str]], start: int, cmap: ColumnMa
             continue
         if (after_header or block_start) and is_numbering_row(cells):
             continue
-        if prev_cells is not None and _lost_merge(row, cells, cmap):
+        if prev_cells is not None and table.sparse and _lost_merge(row, cells, cmap):
             # a conversion that drops the cells a vertical merge covers: the row's cells
             # are its rightmost columns, the columns before them continue the row above
             missing = cmap.width - len(cells)
@@ -272,12 +279,12 @@ def _table_rows(table: Table, texts: list[list[str]], start: int, cmap: ColumnMa
         tt_col = cmap.index("tt")
         bold = [c.bold for c in row.cells if c.text.strip()]
         data.set_apart = bool(title) or (bool(bold) and all(bold))
-        if title and not data.values["content"]:
-            # the title merged across the row sits in the leftmost field it covers;
-            # a group's title is its content (SPEC rule 3 and 5)
-            for fld in _DETAIL_FIELDS:
-                if data.values[fld] == title:
-                    data.values[fld] = ""
+        title_field = cmap.fields[1] if cmap.width > 1 else None
+        if title and not data.values["content"] and title_field in _DETAIL_FIELDS \
+                and data.values[title_field] == title:
+            # the title merged across the row sits in the leftmost field it covers (a
+            # lead column before the content); a group's title is its content (rule 3, 5)
+            data.values[title_field] = ""
             data.values["content"] = title
         if (after_header or block_start) and not data.values["tt"] and out.rows and not data.heading \
                 and not (first and block_start) and out.rows[-1].table == table_no:
