@@ -307,7 +307,7 @@ def find_body(root: etree._Element) -> Body:
             continue
         for raw in _own_texts(el):
             line = " ".join(raw.split())
-            if not line:
+            if not line or len(line) > 160:  # every cue is a short line
                 continue
             folded = fold(line)
             if start is None and _QUOC_HIEU in folded and not _in_chrome(el):
