@@ -48,7 +48,7 @@ def extract_document(path: Path | str, options: Optional[Options] = None,
 
 
 def build_document(ir: DocumentIR, doc_id: str, options: Options) -> DocumentResult:
-    from .ir import ReadError
+    from .errors import NotAPlan
 
     zones = find_zones(ir)
     header = parse_header(zones)
@@ -57,7 +57,7 @@ def build_document(ir: DocumentIR, doc_id: str, options: Options) -> DocumentRes
     sections, section_warnings = parse_sections(body, clean)
     tasks, table_warnings = parse_task_table(ir)
     if not tasks and not sections and header.doc_type is None and header.number_raw is None:
-        raise ReadError("not a plan document: no number/symbol line, document type, numbered sections "
+        raise NotAPlan("not a plan document: no number/symbol line, document type, numbered sections "
                         "or task table found")
     src = ir.source
     doc = DocumentResult(

@@ -7,7 +7,8 @@ import hashlib
 from pathlib import Path
 from typing import Optional
 
-from ..ir import DocumentIR, ReadError, SourceInfo
+from ..errors import Empty, Unreadable, Unsupported
+from ..ir import DocumentIR, SourceInfo
 
 TEXT_EXTENSIONS = {".txt", ".md", ".markdown", ".text"}
 SUPPORTED_EXTENSIONS = TEXT_EXTENSIONS | {".docx", ".pdf", ".doc"}
@@ -62,9 +63,9 @@ def read(path: Path | str, data: bytes | None = None, sha256: str | None = None)
         try:
             data = path.read_bytes()
         except OSError as exc:
-            raise ReadError(f"cannot read file: {exc.strerror or exc}") from None
+            raise Unreadable(f"cannot read file: {exc.strerror or exc}") from None
     if not data.strip():
-        raise ReadError("empty file")
+        raise Empty("empty file")
     fmt = sniff_format(path, data)
     info = source_info(path, data, fmt, sha256)
     if fmt in ("txt", "md"):
@@ -79,4 +80,4 @@ def read(path: Path | str, data: bytes | None = None, sha256: str | None = None)
     if fmt == "doc":
         from .docx import read_doc
         return read_doc(path, data, info)
-    raise ReadError(f"unsupported format: {fmt}")
+    raise Unsupported(f"unsupported format: {fmt}")
