@@ -171,6 +171,7 @@ def test_duplicate_doc_id_keeps_the_first_document_only(tmp_path, workers):
     assert recs["a/plan.txt"]["status"] == "extracted"
     assert recs["b/plan.txt"]["status"] == "rejected"
     assert recs["b/plan.txt"]["reason"].startswith("duplicate doc_id 'plan'")
+    assert recs["b/plan.txt"]["code"] == "duplicate"
     tasks = load(out, "tasks")
     assert tasks.groupby("doc_id").size().to_dict() == {"plan": 46, "xuan-loc-2022-cai-cach-hanh-chinh": 32}
     assert len(load(out, "documents")) == 2
@@ -187,13 +188,14 @@ def test_per_file_limits_reject_with_a_reason(tmp_path):
     big.write_bytes(b"x" * (2 * 1024 * 1024))
     out = tmp_path / "out"
     assert main(["extract", str(src), "-o", str(out), "-q", "-w", "1", "--max-size", "1"]) == 0
-    rejected = {Path(r["path"]).name: r["reason"] for r in manifest(out)["rejected"]}
-    assert rejected["big.txt"] == "file too large: 2.0 MB (limit 1 MB, --max-size)"
+    rejected = {Path(r["path"]).name: (r["code"], r["reason"]) for r in manifest(out)["rejected"]}
+    assert rejected["big.txt"] == ("too_large", "file too large: 2.0 MB (limit 1 MB, --max-size)")
     assert manifest(out)["counts"]["extracted"] == 5
     out2 = tmp_path / "out2"
     assert main(["extract", str(SAMPLES), "-o", str(out2), "-q", "-w", "2", "--timeout", "0.0001"]) == 0
     reasons = [r["reason"] for r in manifest(out2)["rejected"]]
     assert len(reasons) == 5 and all(r.startswith("time limit") for r in reasons)
+    assert {r["code"] for r in manifest(out2)["rejected"]} == {"timeout"}
 
 
 def test_a_file_that_kills_its_worker_costs_only_itself(tmp_path, monkeypatch):
@@ -217,7 +219,7 @@ def test_a_file_that_kills_its_worker_costs_only_itself(tmp_path, monkeypatch):
     assert main(["extract", str(src), "-o", str(out), "-q", "-w", "2"]) == 0
     m = manifest(out)
     assert m["counts"]["extracted"] == 40 and m["counts"]["rejected"] == 1
-    assert m["rejected"] == [{"path": str(src / "tam-duong-2021-de-an-468.txt"),
+    assert m["rejected"] == [{"path": str(src / "tam-duong-2021-de-an-468.txt"), "code": "internal",
                               "reason": "the worker process died on this file (memory limit or fatal error)"}]
     assert load(out, "documents").doc_id.nunique() == 40
     assert not list((out / "json").glob(".*"))
@@ -533,7 +535,7 @@ def test_a_worker_stuck_where_the_alarm_cannot_reach_costs_only_its_file(tmp_pat
     assert time.monotonic() - start < 60
     m = manifest(out)
     assert m["counts"]["extracted"] == 40 and m["counts"]["rejected"] == 1
-    assert m["rejected"] == [{"path": str(src / "tam-duong-2021-de-an-468.txt"),
+    assert m["rejected"] == [{"path": str(src / "tam-duong-2021-de-an-468.txt"), "code": "timeout",
                               "reason": "time limit: took longer than 2 s (worker stopped)"}]
     assert load(out, "documents").doc_id.nunique() == 40
     assert not [p for p in out.rglob(".*") if p.name != ".plan-extract"]

@@ -147,18 +147,18 @@ def test_catalogue_of_hostile_word_files(tmp_path, good_docx):
     assert_good_extracted(r)
     for name in ("plan.docx", "nested-80.docx", "absurd-numbers.docx"):
         assert r[name]["status"] == "extracted" and r[name]["tasks"] == 46, r[name]
-    assert_rejected(r["not-a-zip.docx"], "not a .docx: not a zip archive")
-    assert_rejected(r["truncated.docx"], "damaged .docx: truncated zip")
-    assert_rejected(r["no-document.docx"], "not a Word document: the zip has no word/document.xml")
-    assert_rejected(r["zip-bomb.docx"], "rejected .docx: word/document.xml would inflate to 3.0 GB")
+    assert_rejected(r["not-a-zip.docx"], "not a .docx: not a zip archive", "unsupported")
+    assert_rejected(r["truncated.docx"], "damaged .docx: truncated zip", "damaged")
+    assert_rejected(r["no-document.docx"], "not a Word document: the zip has no word/document.xml", "unsupported")
+    assert_rejected(r["zip-bomb.docx"], "rejected .docx: word/document.xml would inflate to 3.0 GB", "too_large")
     assert_rejected(r["lying-sizes.docx"], "damaged .docx: word/document.xml does not inflate to what its "
-                                           "header declares")
-    assert_rejected(r["ratio-bomb.docx"], "rejected .docx: word/document.xml would inflate ")
+                                           "header declares", "damaged")
+    assert_rejected(r["ratio-bomb.docx"], "rejected .docx: word/document.xml would inflate ", "unsafe")
     assert re.search(r"inflate \d{3} times, [\d.]+ KB to 64\.1 MB \(zip bomb\?\)$", r["ratio-bomb.docx"]["reason"])
     for name, part in (("xxe-document.docx", DOCUMENT), ("xxe-footnotes.docx", "word/footnotes.xml"),
                        ("billion-laughs.docx", "word/styles.xml")):
-        assert_rejected(r[name], f"rejected .docx: {part} declares a DTD")
-    assert_rejected(r["nested-200.docx"], "rejected .docx: XML nested more than 256 levels deep")
+        assert_rejected(r[name], f"rejected .docx: {part} declares a DTD", "unsafe")
+    assert_rejected(r["nested-200.docx"], "rejected .docx: XML nested more than 256 levels deep", "unsafe")
     for name in ("zip-bomb.docx", "lying-sizes.docx", "ratio-bomb.docx", "billion-laughs.docx"):
         assert r[name]["seconds"] < 2, r[name]     # decided before inflating anything big
     assert marker.encode() not in _all_output_bytes(out)
@@ -206,11 +206,11 @@ def test_catalogue_of_hostile_pdfs(tmp_path):
 
     r = run_batch(d, tmp_path / "out")
     assert_good_extracted(r)
-    assert_rejected(r["random-after-header.pdf"], "damaged PDF: ")
-    assert_rejected(r["encrypted.pdf"], "encrypted PDF: a password is needed to open it")
-    assert_rejected(r["drawing-only.pdf"], "PDF has no text layer (1 page(s) of images?)")
+    assert_rejected(r["random-after-header.pdf"], "damaged PDF: ", "damaged")
+    assert_rejected(r["encrypted.pdf"], "encrypted PDF: a password is needed to open it", "encrypted")
+    assert_rejected(r["drawing-only.pdf"], "PDF has no text layer (1 page(s) of images?)", "no_text")
     assert_rejected(r["three-thousand-pages.pdf"], "PDF too long: 3000 pages (limit 500 pages, "
-                                                   "PLAN_EXTRACT_MAX_PDF_PAGES)")
+                                                   "PLAN_EXTRACT_MAX_PDF_PAGES)", "too_large")
     assert_rejected(r["lying-page-count.pdf"], "PDF too long: more than 500 pages (limit 500 pages")
     assert r["three-thousand-pages.pdf"]["seconds"] < 1
     assert r["lying-page-count.pdf"]["seconds"] < 3
@@ -226,7 +226,7 @@ def test_page_limit_is_configurable_and_the_time_limit_stops_long_pdfs(tmp_path,
     r = run_batch(d, tmp_path / "out", "--timeout", "3")
     assert_good_extracted(r)
     rec = r["twenty-thousand-pages.pdf"]
-    assert_rejected(rec, "time limit: took longer than 3 s")
+    assert_rejected(rec, "time limit: took longer than 3 s", "timeout")
     # the alarm stops the file (not swallowed as a page warning, which would let the
     # remaining pages run on for a minute or more); the margin allows for a loaded machine
     assert rec["seconds"] < 15

@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 from plan_extract.cli import main
+from plan_extract.errors import REJECTION_CODES
 from textcodecs import to_cp1258
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,10 +30,13 @@ def assert_good_extracted(result: dict[str, dict]) -> None:
     assert good["status"] == "extracted" and good["tasks"] == 46
 
 
-def assert_rejected(rec: dict, starts: str) -> None:
+def assert_rejected(rec: dict, starts: str, code: str | None = None) -> None:
     assert rec["status"] == "rejected", rec
     assert rec["reason"].startswith(starts), rec["reason"]
     assert "\n" not in rec["reason"] and len(rec["reason"]) <= 300
+    assert rec["code"] in REJECTION_CODES, rec
+    if code is not None:
+        assert rec["code"] == code, rec
 
 
 def test_catalogue_of_broken_text_files(tmp_path):
@@ -46,6 +50,8 @@ def test_catalogue_of_broken_text_files(tmp_path):
         "random.txt": bytes(rnd.randrange(256) for _ in range(20000)),
         "invalid-utf8.txt": b"S\xe1\xbb\x91: 1/KH\n\xff\xfe\xfa\xfb\x00\x01\x02\x03" * 50,
         "nul-bytes.md": b"\x00" * 5000,
+        "prose.txt": "Hôm nay trời đẹp.\nChúng tôi đi chơi công viên.\n".encode("utf-8"),
+        "invalid-utf16.txt": b"\xff\xfe" + "Kế hoạch".encode("utf-16-le") + b"\x00\xd8\x41",
     }
     for name, data in cases.items():
         (d / name).write_bytes(data)
@@ -54,11 +60,13 @@ def test_catalogue_of_broken_text_files(tmp_path):
     (d / "mixed-encodings.txt").write_bytes(mixed)
     r = run_batch(d, tmp_path / "out")
     assert_good_extracted(r)
-    assert_rejected(r["empty.txt"], "empty file")
-    assert_rejected(r["whitespace.txt"], "empty file")
+    assert_rejected(r["empty.txt"], "empty file", "empty")
+    assert_rejected(r["whitespace.txt"], "empty file", "empty")
     assert_rejected(r["random.txt"], "binary")
     assert_rejected(r["invalid-utf8.txt"], "binary")
-    assert_rejected(r["nul-bytes.md"], "binary")
+    assert_rejected(r["nul-bytes.md"], "binary", "unsupported")
+    assert_rejected(r["prose.txt"], "not a plan document", "not_a_plan")
+    assert_rejected(r["invalid-utf16.txt"], "invalid UTF-16 text", "damaged")
     mixed_rec = r["mixed-encodings.txt"]
     assert mixed_rec["status"] == "extracted" and mixed_rec["encoding"] == "mixed:utf-8+windows-1258"
     doc = json.loads((tmp_path / "out" / "json" / "mixed-encodings.json").read_text("utf-8"))
@@ -78,7 +86,7 @@ def test_large_inputs(tmp_path):
     (d / "ten-thousand-tables.txt").write_text(tiny, encoding="utf-8")
     r = run_batch(d, tmp_path / "out", "--max-size", "40", "--timeout", "600")
     assert_good_extracted(r)
-    assert_rejected(r["fifty-mb.txt"], "file too large: 50.0 MB (limit 40 MB, --max-size)")
+    assert_rejected(r["fifty-mb.txt"], "file too large: 50.0 MB (limit 40 MB, --max-size)", "too_large")
     long_line = r["one-long-line.txt"]
     assert long_line["status"] == "extracted" and long_line["tasks"] == 0, long_line
     tables = r["ten-thousand-tables.txt"]
@@ -101,9 +109,9 @@ def test_file_system_oddities(tmp_path):
     assert_good_extracted(r)
     assert r["kế hoạch tháng 1..bản cuối.txt"]["status"] == "extracted"
     assert (out / "json" / "kế hoạch tháng 1..bản cuối.json").exists()
-    assert_rejected(r["broken.txt"], "cannot read file")
-    assert_rejected(r["pipe.txt"], "not a regular file")
-    assert_rejected(r["unreadable.txt"], "cannot read file: Input/output error")
+    assert_rejected(r["broken.txt"], "cannot read file", "unreadable")
+    assert_rejected(r["pipe.txt"], "not a regular file", "unsupported")
+    assert_rejected(r["unreadable.txt"], "cannot read file: Input/output error", "unreadable")
     assert not any("/out/" in p for p in r)            # nothing read back from the output
     assert sorted(r) == sorted(["good.txt", "kế hoạch tháng 1..bản cuối.txt", "broken.txt", "pipe.txt",
                                 "unreadable.txt"])

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional, Union
 
+from .errors import ReadError  # noqa: F401  (importable from here, as before)
+
 
 @dataclass(slots=True, unsafe_hash=True)
 class Provenance:
@@ -112,8 +114,3 @@ class DocumentIR:
 
     def tables(self) -> list[Table]:
         return [b for b in self.blocks if isinstance(b, Table)]
-
-
-class ReadError(Exception):
-    """Raised by a reader when an input cannot be read; the message is the one-line
-    reason that goes to the manifest."""

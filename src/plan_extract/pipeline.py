@@ -49,7 +49,7 @@ def extract_document(path: Path | str, options: Optional[Options] = None,
 
 
 def build_document(ir: DocumentIR, doc_id: str, options: Options) -> DocumentResult:
-    from .ir import ReadError
+    from .errors import NotAPlan
 
     tasks, table_warnings, tables = read_task_tables(ir.blocks)
     if tables.layout:
@@ -60,7 +60,7 @@ def build_document(ir: DocumentIR, doc_id: str, options: Options) -> DocumentRes
     clean = mark_remover(notes)
     sections, section_warnings = parse_sections(body, clean)
     if not tasks and not sections and header.doc_type is None and header.number_raw is None:
-        raise ReadError("not a plan document: no number/symbol line, document type, numbered sections "
+        raise NotAPlan("not a plan document: no number/symbol line, document type, numbered sections "
                         "or task table found")
     src = ir.source
     doc = DocumentResult(

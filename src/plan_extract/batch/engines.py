@@ -24,6 +24,7 @@ from collections import deque
 from itertools import islice
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Optional, Sequence
 
+from ..errors import Internal, ReadError, Timeout
 from ..options import Options
 from ..writers.manifest import InputRecord
 from .limits import Limits, apply_memory_limit
@@ -95,9 +96,9 @@ def _work(items: list[WorkItem], stage_part: bool = True) -> WorkBatch:
     return process_batch(items, _OPTIONS, _LIMITS, _STAGE, stage_part=stage_part, on_done=_count)
 
 
-def _crashed(item: WorkItem, reason: str) -> WorkResult:
+def _crashed(item: WorkItem, reason: str, code: str = Internal.code) -> WorkResult:
     return WorkResult(InputRecord(path=item.path, status="rejected", doc_id=item.doc_id,
-                                  reason=reason))
+                                  reason=reason, code=code))
 
 
 def _settle(options: Options) -> None:
@@ -267,31 +268,32 @@ class _Pool:
         """A batch of a broken pool, alone in a new worker; when it fails again, its files
         one at a time, each in a worker of its own."""
         counted = [c.value for c in self.counters]
-        batch, _ = self._isolated(chunk, stage_part=True)
+        batch, _, _ = self._isolated(chunk, stage_part=True)
         if batch is not None:
             return batch
         for counter, value in zip(self.counters, counted):  # its files are counted as they are redone
             counter.value = value
         done = []
         for item in chunk:
-            one, reason = self._isolated([item], stage_part=False)
+            one, reason, code = self._isolated([item], stage_part=False)
             if one is None:
-                one = WorkBatch([_crashed(item, reason)])
+                one = WorkBatch([_crashed(item, reason, code)])
                 self.base[0] += 1
                 self.base[1] += 1
             done.append(one)
         return WorkBatch.merge(done)
 
-    def _isolated(self, chunk: list[WorkItem], stage_part: bool) -> tuple[Optional[WorkBatch], str]:
+    def _isolated(self, chunk: list[WorkItem], stage_part: bool) -> tuple[Optional[WorkBatch], str, str]:
+        """The chunk's batch from a worker of its own; or None, the reason and its code."""
         from concurrent.futures.process import BrokenProcessPool
 
         pool = self._new(1)
         try:
-            return self._result(pool.submit(_work, chunk, stage_part)), ""
+            return self._result(pool.submit(_work, chunk, stage_part)), "", ""
         except BrokenProcessPool:
-            return None, "the worker process died on this file (memory limit or fatal error)"
+            return None, "the worker process died on this file (memory limit or fatal error)", Internal.code
         except _Stuck:
-            return None, f"time limit: took longer than {self.guard:g} s (worker stopped)"
+            return None, f"time limit: took longer than {self.guard:g} s (worker stopped)", Timeout.code
         finally:
             _kill(pool)
 
@@ -370,9 +372,7 @@ def _with_data(item: WorkItem) -> WorkItem:
         return item
     from dataclasses import replace
 
-    from ..ir import ReadError
-
     try:
         return replace(item, data=read_input(item.path, item.max_bytes))
     except ReadError as exc:
-        return replace(item, reason=str(exc))
+        return replace(item, reason=str(exc), code=exc.code)

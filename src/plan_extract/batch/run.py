@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Iterator, Optional
 
 from .. import __version__
+from ..errors import Duplicate, TooLarge, Unreadable, Unsupported
 from ..options import Options, doc_id_for
 from ..writers.atomic import STAGED_SUFFIX, write_bytes
 from ..writers.manifest import InputRecord, Manifest
@@ -141,7 +142,7 @@ def _interrupts_deferred() -> Iterator[None]:
 
 def _unchanged(rec: InputRecord, prev: Entry, manifest: Manifest) -> None:
     """An input whose content is that of the last run: recorded as it was then."""
-    rec.doc_id, rec.sha256, rec.reason = prev.doc_id, prev.sha256, prev.reason
+    rec.doc_id, rec.sha256, rec.reason, rec.code = prev.doc_id, prev.sha256, prev.reason, prev.code
     manifest.inputs.append(rec)
 
 
@@ -176,14 +177,16 @@ def _prepare(path: Path, cfg: RunConfig, previous: dict[str, Entry],
     try:
         st = path.stat()
     except OSError as exc:
-        return WorkItem(key, doc_id, reason=f"cannot read file: {exc.strerror or exc}")
+        return WorkItem(key, doc_id, reason=f"cannot read file: {exc.strerror or exc}", code=Unreadable.code)
     if not stat.S_ISREG(st.st_mode):
-        return WorkItem(key, doc_id, reason="not a regular file (a pipe, device or folder)")
+        return WorkItem(key, doc_id, reason="not a regular file (a pipe, device or folder)",
+                        code=Unsupported.code)
     size = st.st_size
     if size > cfg.limits.max_bytes:
         mb = 1024 * 1024
         return WorkItem(key, doc_id, reason=f"file too large: {size / mb:.1f} MB "
-                                            f"(limit {cfg.limits.max_bytes / mb:g} MB, --max-size)")
+                                            f"(limit {cfg.limits.max_bytes / mb:g} MB, --max-size)",
+                        code=TooLarge.code)
     if prev is not None and not cfg.force and prev.sha256 and prev.mtime_ns is not None \
             and (prev.size, prev.mtime_ns) == (size, st.st_mtime_ns):
         return None
@@ -227,7 +230,8 @@ def _commit(batch: WorkBatch, out: Path, state: State, store: DatasetStore, prev
             continue
         owner = owners.get(rec.doc_id)
         if owner is not None and owner != rec.path:
-            rec.status, rec.reason = "rejected", f"duplicate doc_id {rec.doc_id!r} (already from {owner})"
+            rec.status, rec.code = "rejected", Duplicate.code
+            rec.reason = f"duplicate doc_id {rec.doc_id!r} (already from {owner})"
             dropped.append(r)
             if r.json_staged:
                 Path(r.json_staged).unlink(missing_ok=True)
@@ -270,7 +274,7 @@ def _commit(batch: WorkBatch, out: Path, state: State, store: DatasetStore, prev
         ok = rec.status == "extracted"
         size, mtime_ns = stats.pop(rec.path, (None, None))
         entries.append(Entry(path=rec.path, doc_id=rec.doc_id, sha256=rec.sha256 or "", status=rec.status,
-                             reason=rec.reason, year=r.year, part=part if ok else None, size=size,
+                             reason=rec.reason, code=rec.code, year=r.year, part=part if ok else None, size=size,
                              mtime_ns=mtime_ns))
         manifest.inputs.append(rec)
     state.commit(entries)

@@ -23,6 +23,7 @@ class Entry:
     part: Optional[str]
     size: Optional[int] = None       # the file's size and st_mtime_ns when it was hashed,
     mtime_ns: Optional[int] = None   # or None when they cannot be trusted (see run._prepare)
+    code: Optional[str] = None       # a rejection's code
 
 
 class State:
@@ -32,15 +33,16 @@ class State:
         self.db = sqlite3.connect(folder / "state.sqlite")
         self.db.execute("""CREATE TABLE IF NOT EXISTS inputs (
             path TEXT PRIMARY KEY, doc_id TEXT, sha256 TEXT NOT NULL, status TEXT NOT NULL,
-            reason TEXT, year INTEGER, part TEXT, size INTEGER, mtime_ns INTEGER)""")
+            reason TEXT, year INTEGER, part TEXT, size INTEGER, mtime_ns INTEGER, code TEXT)""")
         columns = {r[1] for r in self.db.execute("PRAGMA table_info(inputs)")}
-        for name in ("size", "mtime_ns"):  # a state written before these columns existed
-            if name not in columns:
-                self.db.execute(f"ALTER TABLE inputs ADD COLUMN {name} INTEGER")
+        for name, kind in (("size", "INTEGER"), ("mtime_ns", "INTEGER"), ("code", "TEXT")):
+            if name not in columns:  # a state written before these columns existed
+                self.db.execute(f"ALTER TABLE inputs ADD COLUMN {name} {kind}")
         self.db.commit()
 
     def entries(self) -> dict[str, Entry]:
-        rows = self.db.execute("SELECT path, doc_id, sha256, status, reason, year, part, size, mtime_ns FROM inputs")
+        rows = self.db.execute("SELECT path, doc_id, sha256, status, reason, year, part, size, mtime_ns, code "
+                               "FROM inputs")
         return {r[0]: Entry(*r) for r in rows}
 
     def parts(self) -> set[str]:
@@ -49,9 +51,9 @@ class State:
     def commit(self, entries: Iterable[Entry]) -> None:
         with self.db:
             self.db.executemany(
-                "INSERT OR REPLACE INTO inputs (path, doc_id, sha256, status, reason, year, part, size, mtime_ns) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(e.path, e.doc_id, e.sha256, e.status, e.reason, e.year, e.part, e.size, e.mtime_ns)
+                "INSERT OR REPLACE INTO inputs (path, doc_id, sha256, status, reason, year, part, size, mtime_ns, "
+                "code) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(e.path, e.doc_id, e.sha256, e.status, e.reason, e.year, e.part, e.size, e.mtime_ns, e.code)
                  for e in entries])
 
     def update_stats(self, stats: Iterable[tuple[str, Optional[int], Optional[int]]]) -> None:

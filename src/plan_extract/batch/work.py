@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Optional, Sequence
 
-from ..ir import ReadError
+from ..errors import Internal, ReadError, Timeout, TooLarge, Unreadable, Unsafe
 from ..options import Options
 from ..writers.manifest import InputRecord
 from .limits import FileTimeout, Limits, time_limit
@@ -84,6 +84,7 @@ class WorkItem:
     doc_id: str
     data: Optional[bytes] = None           # the content, or None: the worker reads the file
     reason: Optional[str] = None           # a rejection decided before the work (size, file type)
+    code: Optional[str] = None             # and its code
     previous_sha256: Optional[str] = None  # the hash of the last run: the same content is "unchanged"
     max_bytes: Optional[int] = None        # the size limit, checked again while reading
 
@@ -231,9 +232,9 @@ def read_input(path: str, max_bytes: Optional[int]) -> bytes:
             if len(data) > cap and (max_bytes is None or len(data) <= max_bytes):
                 data += fh.read() if max_bytes is None else fh.read(max_bytes + 1 - len(data))
     except OSError as exc:
-        raise ReadError(f"cannot read file: {exc.strerror or exc}") from None
+        raise Unreadable(f"cannot read file: {exc.strerror or exc}") from None
     if max_bytes is not None and len(data) > max_bytes:
-        raise ReadError(f"file too large: more than {max_bytes / mb:g} MB (limit, --max-size)")
+        raise TooLarge(f"file too large: more than {max_bytes / mb:g} MB (limit, --max-size)")
     return data
 
 
@@ -245,7 +246,7 @@ def process(item: WorkItem, options: Options, limits: Limits, stage: Optional[st
 
     rec = InputRecord(path=item.path, status="extracted", doc_id=item.doc_id)
     if item.reason:
-        rec.status, rec.reason = "rejected", item.reason
+        rec.status, rec.reason, rec.code = "rejected", item.reason, item.code
         return WorkResult(rec)
     start = time.perf_counter()
     try:
@@ -260,19 +261,21 @@ def process(item: WorkItem, options: Options, limits: Limits, stage: Optional[st
             payload = document_json(doc)
             rows = document_rows(doc)
     except ReadError as exc:
-        rec.status, rec.reason = "rejected", str(exc)
+        rec.status, rec.reason, rec.code = "rejected", str(exc), exc.code
         return WorkResult(rec)
     except FileTimeout as exc:
-        rec.status, rec.reason = "rejected", f"time limit: {exc}"
+        rec.status, rec.reason, rec.code = "rejected", f"time limit: {exc}", Timeout.code
         return WorkResult(rec)
     except MemoryError:
-        rec.status, rec.reason = "rejected", f"memory limit: needed more than {limits.max_memory_mb} MB"
+        rec.status, rec.code = "rejected", TooLarge.code
+        rec.reason = f"memory limit: needed more than {limits.max_memory_mb} MB"
         return WorkResult(rec)
     except RecursionError:
-        rec.status, rec.reason = "rejected", "structure too deeply nested"
+        rec.status, rec.reason, rec.code = "rejected", "structure too deeply nested", Unsafe.code
         return WorkResult(rec)
     except Exception as exc:  # a bug must not stop the batch
-        rec.status, rec.reason = "rejected", one_line(f"internal error: {type(exc).__name__}: {exc}")
+        rec.status, rec.code = "rejected", Internal.code
+        rec.reason = one_line(f"internal error: {type(exc).__name__}: {exc}")
         return WorkResult(rec)
     finally:
         rec.seconds = round(time.perf_counter() - start, 4)

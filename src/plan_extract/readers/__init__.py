@@ -8,7 +8,8 @@ import re
 from pathlib import Path
 from typing import Optional
 
-from ..ir import DocumentIR, ReadError, SourceInfo
+from ..errors import Empty, Unreadable, Unsupported
+from ..ir import DocumentIR, SourceInfo
 
 TEXT_EXTENSIONS = {".txt", ".md", ".markdown", ".text"}
 HTML_EXTENSIONS = {".html", ".htm", ".xhtml"}
@@ -83,9 +84,9 @@ def read(path: Path | str, data: bytes | None = None, sha256: str | None = None)
         try:
             data = path.read_bytes()
         except OSError as exc:
-            raise ReadError(f"cannot read file: {exc.strerror or exc}") from None
+            raise Unreadable(f"cannot read file: {exc.strerror or exc}") from None
     if not data.strip():
-        raise ReadError("empty file")
+        raise Empty("empty file")
     fmt = sniff_format(path, data)
     info = source_info(path, data, fmt, sha256)
     if fmt in ("txt", "md"):
@@ -106,4 +107,4 @@ def read(path: Path | str, data: bytes | None = None, sha256: str | None = None)
     if fmt in ("odt", "rtf"):
         from .soffice import read_converted
         return read_converted(path, data, info, fmt)
-    raise ReadError(f"unsupported format: {fmt}")
+    raise Unsupported(f"unsupported format: {fmt}")

@@ -23,7 +23,8 @@ from typing import Iterator, Optional, Union
 
 from lxml import etree
 
-from ..ir import Block, Cell, DocumentIR, Paragraph, Provenance, ReadError, Row, SourceInfo, Table
+from ..errors import Damaged, Empty, Encrypted, Unsafe
+from ..ir import Block, Cell, DocumentIR, Paragraph, Provenance, Row, SourceInfo, Table
 from .docx_numbering import W, Numbering, on, wval
 from .docx_package import open_document, parse_xml
 from .docx_styles import ParaFormat, Styles
@@ -429,15 +430,15 @@ def read_docx(data: bytes, info: SourceInfo) -> DocumentIR:
                      footnotes=_footnotes(_parsed(document, RT.FOOTNOTES)))
     body = document.element.body
     if body is None:
-        raise ReadError("damaged .docx: word/document.xml has no body")
+        raise Damaged("damaged .docx: word/document.xml has no body")
     try:
         blocks = walker.container(body, top_level=True)
     except RecursionError:
-        raise ReadError("rejected .docx: tables or fields nested too deeply to read") from None
+        raise Unsafe("rejected .docx: tables or fields nested too deeply to read") from None
     blocks.extend(walker._flush_notes())
     doc = DocumentIR(source=info, blocks=_number_lines(blocks, info.path, walker.rendered_breaks > 0))
     if not any(isinstance(b, Paragraph) and b.text for b in blocks) and not doc.tables():
-        raise ReadError("empty Word document (no text)")
+        raise Empty("empty Word document (no text)")
     return doc
 
 
@@ -467,7 +468,7 @@ def _number_lines(blocks: list[Block], path: str, pages_known: bool) -> list[Blo
 def read_doc(path: Union[str, Path], data: bytes, info: SourceInfo) -> DocumentIR:
     """Old binary Word: converted to .docx by LibreOffice, then read as such."""
     if _ENCRYPTED_OLE in data:
-        raise ReadError("password-protected Word document (encrypted package)")
+        raise Encrypted("password-protected Word document (encrypted package)")
     converted = convert_with_soffice(path, data, "docx")
     doc = read_docx(converted, info)
     doc.warnings.append("converted from .doc with LibreOffice")

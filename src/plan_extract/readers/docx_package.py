@@ -31,7 +31,7 @@ from typing import Optional
 
 from lxml import etree
 
-from ..ir import ReadError
+from ..errors import Damaged, Encrypted, ReadError, TooLarge, Unsafe, Unsupported
 
 MB = 1024 * 1024
 MAX_PART_BYTES = 128 * MB     # one part, inflated (a long plan's document.xml is a few MB)
@@ -78,9 +78,9 @@ def xml_error(exc: Exception, xml: Optional[bytes] = None, name: Optional[str] =
     msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     where = f"{name}: " if name else ""
     if xml is not None and nested_deeper_than(xml, MAX_DEPTH):
-        return ReadError(f"rejected .docx: {where}XML nested more than {MAX_DEPTH} levels deep "
+        return Unsafe(f"rejected .docx: {where}XML nested more than {MAX_DEPTH} levels deep "
                          "(tables inside tables?)")
-    return ReadError(f"damaged .docx: {where}XML not well-formed ({msg[:160]})")
+    return Damaged(f"damaged .docx: {where}XML not well-formed ({msg[:160]})")
 
 
 def nested_deeper_than(xml: bytes, limit: int) -> bool:
@@ -130,15 +130,15 @@ def _has_dtd(el: etree._Element) -> bool:
 
 
 def _dtd_error(name: str) -> ReadError:
-    return ReadError(f"rejected .docx: {name} declares a DTD (<!DOCTYPE …>, XML entities), "
+    return Unsafe(f"rejected .docx: {name} declares a DTD (<!DOCTYPE …>, XML entities), "
                      "which no Word file has; not read")
 
 
 def _zip_error(data: bytes, exc: Exception) -> ReadError:
     if _EOCD not in data[-(65536 + 22):]:
-        return ReadError("damaged .docx: truncated zip (the end of the archive, its table of contents, "
+        return Damaged("damaged .docx: truncated zip (the end of the archive, its table of contents, "
                          "is missing)")
-    return ReadError(f"damaged .docx: zip archive unreadable ({str(exc)[:160] or type(exc).__name__})")
+    return Damaged(f"damaged .docx: zip archive unreadable ({str(exc)[:160] or type(exc).__name__})")
 
 
 def check_container(data: bytes) -> None:
@@ -147,7 +147,7 @@ def check_container(data: bytes) -> None:
     from . import limit_error
 
     if data[:2] != b"PK":
-        raise ReadError("not a .docx: not a zip archive")
+        raise Unsupported("not a .docx: not a zip archive")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()
@@ -166,25 +166,25 @@ def check_container(data: bytes) -> None:
 
 def _check_members(infos: list[zipfile.ZipInfo]) -> None:
     if len(infos) > MAX_MEMBERS:
-        raise ReadError(f"rejected .docx: the zip holds {len(infos)} files (limit {MAX_MEMBERS})")
+        raise TooLarge(f"rejected .docx: the zip holds {len(infos)} files (limit {MAX_MEMBERS})")
     names = {i.filename for i in infos}
     if "word/document.xml" not in names and not any(n.endswith("document.xml") for n in names):
-        raise ReadError("not a Word document: the zip has no word/document.xml")
+        raise Unsupported("not a Word document: the zip has no word/document.xml")
     total = 0
     for info in infos:
         size, packed = info.file_size, info.compress_size
         if size > MAX_PART_BYTES:
-            raise ReadError(f"rejected .docx: {info.filename} would inflate to {size_text(size)} "
+            raise TooLarge(f"rejected .docx: {info.filename} would inflate to {size_text(size)} "
                             f"(limit {size_text(MAX_PART_BYTES)}; zip bomb?)")
         if size > RATIO_FLOOR and size > MAX_RATIO * max(packed, 1):
-            raise ReadError(f"rejected .docx: {info.filename} would inflate {size / max(packed, 1):.0f} times, "
+            raise Unsafe(f"rejected .docx: {info.filename} would inflate {size / max(packed, 1):.0f} times, "
                             f"{size_text(packed)} to {size_text(size)} (zip bomb?)")
         total += size
         if total > MAX_TOTAL_BYTES:
-            raise ReadError(f"rejected .docx: its parts would inflate to more than {size_text(MAX_TOTAL_BYTES)} "
+            raise TooLarge(f"rejected .docx: its parts would inflate to more than {size_text(MAX_TOTAL_BYTES)} "
                             "(zip bomb?)")
         if info.flag_bits & 0x1:
-            raise ReadError("encrypted .docx: its parts are password-protected")
+            raise Encrypted("encrypted .docx: its parts are password-protected")
 
 
 def _member_declares_dtd(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
@@ -204,9 +204,9 @@ def member_error(name: str, exc: Exception) -> ReadError:
     """A member whose deflate stream does not give what its header declares: too few
     or too many bytes, or bytes whose CRC-32 differs (:mod:`zipfile` checks both)."""
     if isinstance(exc, (zipfile.BadZipFile, EOFError)):
-        return ReadError(f"damaged .docx: {name} does not inflate to what its header declares "
+        return Damaged(f"damaged .docx: {name} does not inflate to what its header declares "
                          "(size or CRC-32 wrong)")
-    return ReadError(f"damaged .docx: {name} unreadable ({str(exc)[:160] or type(exc).__name__})")
+    return Damaged(f"damaged .docx: {name} unreadable ({str(exc)[:160] or type(exc).__name__})")
 
 
 def _deepest_part(data: bytes) -> Optional[bytes]:
@@ -251,4 +251,4 @@ def open_document(data: bytes):
         if limit is not None:
             raise limit from None
         msg = str(exc).splitlines()[0][:160] if str(exc) else ""
-        raise ReadError(f"damaged .docx: {type(exc).__name__}{': ' + msg if msg else ''}") from None
+        raise Damaged(f"damaged .docx: {type(exc).__name__}{': ' + msg if msg else ''}") from None

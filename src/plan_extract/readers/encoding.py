@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from ..ir import ReadError
+from ..errors import Damaged, Unsupported
 
 _VIET_LETTERS = set("ăâđêôơưĂÂĐÊÔƠƯ")
 
@@ -64,23 +64,23 @@ def decode(data: bytes) -> tuple[str, str]:
         try:
             text, enc = data.decode("utf-16"), "utf-16"
         except UnicodeDecodeError:
-            raise ReadError("invalid UTF-16 text (byte order mark present, content undecodable)") from None
+            raise Damaged("invalid UTF-16 text (byte order mark present, content undecodable)") from None
     else:
         enc16 = _utf16_without_bom(data)
         if enc16:
             try:
                 text, enc = data.decode(enc16), enc16
             except UnicodeDecodeError:
-                raise ReadError("undecodable text: looks like UTF-16 but is not valid") from None
+                raise Damaged("undecodable text: looks like UTF-16 but is not valid") from None
         else:
             if _looks_binary(data):
-                raise ReadError("binary file: not a text document")
+                raise Unsupported("binary file: not a text document")
             try:
                 text, enc = data.decode("utf-8"), "utf-8"
             except UnicodeDecodeError as exc:
                 text, enc = _decode_legacy(data, exc)
     if not _plausible_text(text):
-        raise ReadError(f"binary or corrupt content (decoded as {enc}, too many control characters)")
+        raise Damaged(f"binary or corrupt content (decoded as {enc}, too many control characters)")
     return unicodedata.normalize("NFC", text), enc
 
 
@@ -93,13 +93,13 @@ def _decode_legacy(data: bytes, utf8_error: UnicodeDecodeError) -> tuple[str, st
     try:
         text = data.decode("cp1258")
     except UnicodeDecodeError:
-        raise ReadError(f"undecodable text: not UTF-8 (invalid byte at offset {utf8_error.start}) "
+        raise Damaged(f"undecodable text: not UTF-8 (invalid byte at offset {utf8_error.start}) "
                         "and not Windows-1258") from None
     nfc = unicodedata.normalize("NFC", text)
     has_combining = any(unicodedata.combining(ch) for ch in text)
     if has_combining or any(ch in _VIET_LETTERS for ch in nfc):
         return text, "windows-1258"
-    raise ReadError(f"undecodable text: not UTF-8 (invalid byte at offset {utf8_error.start}) "
+    raise Damaged(f"undecodable text: not UTF-8 (invalid byte at offset {utf8_error.start}) "
                     "and no Vietnamese text in Windows-1258")
 
 

@@ -39,7 +39,8 @@ from typing import Iterable, Iterator, Optional
 from lxml import etree
 import lxml.html
 
-from ..ir import Block, Cell, DocumentIR, Paragraph, Provenance, ReadError, Row, SourceInfo, Table
+from ..errors import Damaged, Empty, NotAPlan, Unsafe
+from ..ir import Block, Cell, DocumentIR, Paragraph, Provenance, Row, SourceInfo, Table
 from ..normalize.text import fold
 from .encoding import decode
 from .tablekind import is_layout_table
@@ -160,12 +161,12 @@ def parse_html(text: str) -> etree._Element:
     try:
         root = etree.fromstring(text.encode("utf-8", "surrogatepass"), parser)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
-        raise ReadError(f"unreadable web page: {str(exc).splitlines()[0] if str(exc) else 'no markup'}") from None
+        raise Damaged(f"unreadable web page: {str(exc).splitlines()[0] if str(exc) else 'no markup'}") from None
     if any("Excessive depth" in e.message for e in parser.error_log):
         # libxml2 stops there: what follows would be lost silently
-        raise ReadError("rejected web page: elements nested more than 256 levels deep")
+        raise Unsafe("rejected web page: elements nested more than 256 levels deep")
     if root is None:
-        raise ReadError("unreadable web page: no markup")
+        raise Empty("unreadable web page: no markup")
     return root
 
 
@@ -320,7 +321,7 @@ def find_body(root: etree._Element) -> Body:
                 closing = el
     start = start if start is not None else (first_number if first_number is not None else first_type)
     if start is None:
-        raise ReadError("not a plan document: the web page holds no document (no quốc hiệu, no 'Số …' line "
+        raise NotAPlan("not a plan document: the web page holds no document (no quốc hiệu, no 'Số …' line "
                         "and no document type heading outside its navigation: an error, login or search page?)")
     cand = start
     if closing is not None:
@@ -885,11 +886,11 @@ def read_html(data: bytes, info: SourceInfo) -> DocumentIR:
                 walker.pending_break = True
             blocks.extend(walker.container(top, top_level=True))
     except RecursionError:
-        raise ReadError("rejected web page: elements nested too deeply to read") from None
+        raise Unsafe("rejected web page: elements nested too deeply to read") from None
     blocks.extend(walker._flush_notes())
     doc = DocumentIR(source=info, blocks=_number_lines(blocks, info.path))
     if not any(isinstance(b, Paragraph) and b.text for b in blocks) and not doc.tables():
-        raise ReadError("empty web page (no text in its document body)")
+        raise Empty("empty web page (no text in its document body)")
     return doc
 
 
@@ -934,7 +935,7 @@ def tables_from_fragment(markup: str, prov: Provenance) -> list[Table]:
         try:
             grid, headers, _captions = walker._grid(tbl)
         except RecursionError:
-            raise ReadError("rejected HTML table: nested too deeply to read") from None
+            raise Unsafe("rejected HTML table: nested too deeply to read") from None
         finally:
             walker.table_depth -= 1
         texts = [[c.text for c in row] for row in grid]

@@ -24,7 +24,8 @@ import os
 from dataclasses import dataclass
 from typing import Optional, Union
 
-from ..ir import Block, DocumentIR, Paragraph, Provenance, ReadError, SourceInfo, Table
+from ..errors import Damaged, Encrypted, ReadError, TooLarge
+from ..ir import Block, DocumentIR, Paragraph, Provenance, SourceInfo, Table
 from . import limit_error
 from .pdf_check import check_text_layer
 from .pdf_layout import Line, Measure, drop_running_lines, group_lines, lines_from_glyphs, measure_of
@@ -77,7 +78,7 @@ def max_pages() -> Optional[int]:
 
 
 def _too_long(count: str, limit: int) -> ReadError:
-    return ReadError(f"PDF too long: {count} pages (limit {limit} pages, {MAX_PAGES_ENV})")
+    return TooLarge(f"PDF too long: {count} pages (limit {limit} pages, {MAX_PAGES_ENV})")
 
 
 def _check_page_count(doc, limit: Optional[int]) -> None:
@@ -130,14 +131,14 @@ def _open_error(exc: Exception) -> Exception:
         return limit
     cause = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else exc
     if isinstance(cause, PDFPasswordIncorrect):
-        return ReadError("encrypted PDF: a password is needed to open it")
+        return Encrypted("encrypted PDF: a password is needed to open it")
     if isinstance(cause, PDFEncryptionError):
-        return ReadError(f"encrypted PDF: cannot decrypt ({str(cause)[:120]})")
+        return Encrypted(f"encrypted PDF: cannot decrypt ({str(cause)[:120]})")
     if isinstance(cause, PDFSyntaxError):
-        return ReadError(f"damaged PDF: {str(cause)[:160]}")
+        return Damaged(f"damaged PDF: {str(cause)[:160]}")
     if isinstance(cause, RecursionError):
-        return ReadError("damaged PDF: objects nested too deeply (a reference loop?)")
-    return ReadError(f"unreadable PDF: {type(cause).__name__}: {str(cause)[:120]}")
+        return Damaged("damaged PDF: objects nested too deeply (a reference loop?)")
+    return Damaged(f"unreadable PDF: {type(cause).__name__}: {str(cause)[:120]}")
 
 
 def _read_page(page, number: int) -> PageContent:
@@ -282,7 +283,7 @@ def read_pdf(data: bytes, info: SourceInfo, page_limit: Optional[int] = -1) -> D
     finally:
         pdf.close()
     if not pages:
-        raise ReadError("damaged PDF: no page could be read")
+        raise Damaged("damaged PDF: no page could be read")
     check_text_layer(_texts(pages), info.pages or 0)
     cleaned = drop_running_lines([p.lines for p in pages])
     for p, lines in zip(pages, cleaned):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Iterable
 
-from ..ir import ReadError
+from ..errors import NoText
 
 _VIETNAMESE_EXTRA = set("ÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝàáâãèéêìíòóôõùúýĂăĐđĨĩŨũƠơƯư")
 _PUNCT = set("–—‘’“”…•°§×±²³¹⁰⁴⁵⁶⁷⁸⁹№€\u00a0\u2002\u2003\u2009\u202f")
@@ -42,7 +42,7 @@ def check_text_layer(texts: Iterable[str], pages: int) -> None:
             if not is_plausible(ch):
                 bad += 1
     if total < MIN_CHARS:
-        raise ReadError(f"PDF has no text layer ({pages} page(s) of images?): OCR it first")
+        raise NoText(f"PDF has no text layer ({pages} page(s) of images?): OCR it first")
     if bad / total > MAX_BAD_SHARE:
-        raise ReadError(f"PDF text layer is broken: {bad / total:.0%} of the glyphs do not decode to "
+        raise NoText(f"PDF text layer is broken: {bad / total:.0%} of the glyphs do not decode to "
                         "Vietnamese text (legacy TCVN3/VNI font or no Unicode map); OCR it or export it again")

@@ -10,7 +10,8 @@ import tempfile
 from pathlib import Path
 from typing import Optional, Union
 
-from ..ir import DocumentIR, ReadError, SourceInfo
+from ..errors import Damaged, Timeout, Unsupported
+from ..ir import DocumentIR, SourceInfo
 
 _NAMES = {"doc": "old binary .doc", "odt": "OpenDocument text (.odt)", "rtf": "rich text (.rtf)"}
 
@@ -28,7 +29,7 @@ def convert_with_soffice(path: Union[str, Path], data: bytes, target: str = "doc
     """Convert a file with LibreOffice headless (own profile dir, so runs do not clash)."""
     binary = soffice_binary()
     if binary is None:
-        raise ReadError(f"{_NAMES.get(source_format, source_format)} needs LibreOffice to convert: install it "
+        raise Unsupported(f"{_NAMES.get(source_format, source_format)} needs LibreOffice to convert: install it "
                         "(apt-get install libreoffice-writer-nogui) or save the file as .docx")
     with tempfile.TemporaryDirectory(prefix="plan-extract-soffice-") as tmp:
         src = Path(tmp) / ("input." + source_format)
@@ -40,10 +41,10 @@ def convert_with_soffice(path: Union[str, Path], data: bytes, target: str = "doc
             subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=timeout,
                            check=False, env={**os.environ, "HOME": tmp})
         except subprocess.TimeoutExpired:
-            raise ReadError(f"LibreOffice conversion to .{target} timed out after {timeout:.0f}s") from None
+            raise Timeout(f"LibreOffice conversion to .{target} timed out after {timeout:.0f}s") from None
         out = Path(tmp) / "out" / (src.stem + "." + target)
         if not out.exists():
-            raise ReadError(f"LibreOffice could not convert the file to .{target} (damaged or unsupported)")
+            raise Damaged(f"LibreOffice could not convert the file to .{target} (damaged or unsupported)")
         return out.read_bytes()
 
 

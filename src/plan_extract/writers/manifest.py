@@ -1,5 +1,5 @@
 """``manifest.json``: the run — version, inputs with hashes, counts, and rejected
-inputs with their one-line reasons."""
+inputs with their codes and one-line reasons."""
 from __future__ import annotations
 
 import json
@@ -20,6 +20,7 @@ class InputRecord:
     encoding: Optional[str] = None
     element: Optional[str] = None  # web pages: the element read as the document
     reason: Optional[str] = None
+    code: Optional[str] = None  # a rejection's code (plan_extract.errors.REJECTION_CODES)
     tasks: int = 0
     sections: int = 0
     warnings: int = 0
@@ -40,8 +41,9 @@ class Manifest:
     engine: str = "local"
 
     @property
-    def rejected(self) -> list[dict[str, str]]:
-        return [{"path": r.path, "reason": r.reason or ""} for r in self.inputs if r.status == "rejected"]
+    def rejected(self) -> list[dict[str, Optional[str]]]:
+        return [{"path": r.path, "code": r.code, "reason": r.reason or ""}
+                for r in self.inputs if r.status == "rejected"]
 
     def to_json(self) -> str:
         """Indented at the top level, one line per input and per rejection: readable,
