@@ -125,7 +125,8 @@ def test_every_parquet_cell_is_the_json_field_it_is_named_after(sample_output, o
         expected["documents"][(doc_id,)] = {
             "doc_id": doc_id, "source_path": src["path"], "format": src["format"], "sha256": src["sha256"],
             "encoding": src["encoding"], "size_bytes": src["size"], "pages": _plain(src["pages"]),
-            **{k: h[k] for k in ("number", "symbol", "number_raw", "doc_type", "place", "issue_date_precision",
+            **{k: h[k] for k in ("number", "symbol", "number_raw", "number_source", "doc_type", "place",
+                                 "issue_date_precision", "issue_date_source",
                                  "title", "issuer", "signer_name", "signer_position", "signer_authority",
                                  "recipients", "legal_bases")},
             "issue_date_raw": h["issue_date"], "year": year,

@@ -93,6 +93,31 @@ Block = Union[Paragraph, Table]
 
 
 @dataclass
+class Overlay:
+    """Text drawn over the page rather than set in it: a digital-signature stamp (an
+    annotation's appearance, or text drawn over a signature image), a watermark,
+    rotated or overlapping text. Kept apart from paragraphs and cells.
+
+    ``lines``: its text, one line each; ``page`` 1-based; ``bbox`` (x0, top, x1,
+    bottom) in points from the page's top left; ``kind`` what set it apart
+    (``annotation``, ``turned``, ``overlap``, ``image``); ``context``: the body line it
+    is drawn on, where it lies on one, read with the overlay's text put in its place
+    (a number stamped into the blank of ``Số: /KH-UBND`` reads ``Số: 144 /KH-UBND``),
+    else None.
+    """
+
+    lines: list[str]
+    page: int
+    bbox: tuple[float, float, float, float]
+    kind: str
+    context: Optional[str] = None
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+@dataclass
 class SourceInfo:
     path: str
     format: str  # txt, md, docx, doc, pdf, html, odt, rtf
@@ -108,6 +133,7 @@ class DocumentIR:
     source: SourceInfo
     blocks: list[Block] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    overlays: list[Overlay] = field(default_factory=list)  # text drawn over pages (PDF)
 
     def paragraphs(self) -> list[Paragraph]:
         return [b for b in self.blocks if isinstance(b, Paragraph)]

@@ -22,10 +22,12 @@ class Header:
     number: Optional[str] = None
     symbol: Optional[str] = None
     number_raw: Optional[str] = None
+    number_source: Optional[str] = None  # printed / stamp (the signature stamp's); null without a number
     doc_type: Optional[str] = None
     place: Optional[str] = None
     issue_date: Optional[str] = None
     issue_date_precision: Optional[str] = None
+    issue_date_source: Optional[str] = None  # printed / stamp; null without a date
     title: Optional[str] = None
     issuer: Optional[str] = None
     signer_name: Optional[str] = None

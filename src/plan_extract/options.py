@@ -8,9 +8,38 @@ from pathlib import Path
 from typing import Sequence
 
 
+@dataclass(frozen=True)
+class PdfOptions:
+    """Thresholds of the PDF reader (named defaults; a caller may pass its own).
+
+    Overlay text (a signature stamp, a signature image with text drawn over it, a
+    watermark) is told from body text by what is found on the page:
+    """
+
+    # a glyph turned more than this (|sin| of its angle, 0.1 ~ 6 degrees) off the
+    # page's reading direction is drawn over the page, not set in its lines
+    overlay_min_turn: float = 0.1
+    # a glyph whose box covers this share of another glyph's box overlaps it
+    overlay_overlap: float = 0.3
+    # a run of text (same font, size and colour, drawn in one go) of which this share
+    # of glyphs overlaps other text is overlay (the run drawn over the other)
+    overlay_run_share: float = 0.25
+    # a run inside a drawn image whose fill colour is this far (0..1, RGB distance
+    # over sqrt 3) from the body text's colour is overlay (a stamp's red or blue)
+    overlay_colour_distance: float = 0.25
+    # a run inside an image whose size differs from the body text's by this factor
+    overlay_size_ratio: float = 1.6
+    # an overlay filling a blank of a body line is read with the part of that line
+    # around it (its ``context``): parts end at a gap this wide (in font sizes, and at
+    # least min_half_gap points), as ``Số: /KH-UBND`` ends before the place and date
+    half_gap_sizes: float = 2.5
+    min_half_gap: float = 24.0
+
+
 @dataclass
 class Options:
     agency_files: Sequence[str] = field(default_factory=tuple)
+    pdf: PdfOptions = field(default_factory=PdfOptions)
 
     @cached_property
     def registry(self):

@@ -11,7 +11,7 @@ from .ir import DocumentIR
 from .model import DocumentResult, SourceMeta
 from .options import Options, doc_id_for
 from .parsers.footnotes import mark_remover, split_footnotes
-from .parsers.header import parse_header
+from .parsers.header import apply_stamp, parse_header
 from .parsers.layout import find_zones
 from .parsers.references import find_references
 from .parsers.sections import parse_sections
@@ -44,8 +44,9 @@ def extract_document(path: Path | str, options: Optional[Options] = None,
     cannot be read or is not a plan document. ``sha256``: the hash of ``data``, when
     the caller computed it already."""
     path = Path(path)
-    ir = read(path, data, sha256)
-    return build_document(ir, doc_id_for(path), options or DEFAULT_OPTIONS)
+    options = options or DEFAULT_OPTIONS
+    ir = read(path, data, sha256, pdf_options=options.pdf)
+    return build_document(ir, doc_id_for(path), options)
 
 
 def build_document(ir: DocumentIR, doc_id: str, options: Options) -> DocumentResult:
@@ -56,6 +57,7 @@ def build_document(ir: DocumentIR, doc_id: str, options: Options) -> DocumentRes
         ir = DocumentIR(ir.source, linearize(ir.blocks, tables.layout), ir.warnings)
     zones = find_zones(ir)
     header = parse_header(zones)
+    apply_stamp(header, ir.overlays)
     body, notes = split_footnotes(zones.texts(zones.body))
     clean = mark_remover(notes)
     sections, section_warnings = parse_sections(body, clean)

@@ -106,3 +106,64 @@ def _issuer_from_appendix(z: Zones) -> Optional[str]:
                 block.append(nxt.text)
             return one_line(" ".join(block))
     return None
+
+
+# -- the number and date stamped by the digital signature (SPEC section 3) -----------------------
+_SIGNED_ON = re.compile(r"Ngày\s*ký\s*:?\s*(?P<d>\d{1,2})[./-](?P<m>\d{1,2})[./-](?P<y>\d{4})", re.I)
+
+
+def apply_stamp(h: Header, overlays) -> None:
+    """Where the printed number or day is blank, take the values the signature stamp
+    carries (``overlays``: the IR's text drawn over the pages), and say where each
+    value came from (``number_source`` / ``issue_date_source``: printed or stamp).
+
+    A stamp fills a blank either in place (the number drawn into ``Số: /KH-UBND``,
+    read from the overlay's context ``Số: 144 /KH-UBND``) or in its own lines
+    (``Số: 1234/KH-UBND``, ``Ngày ký: 15.11.2024 09:12:30 +07:00``). A stamped value
+    that contradicts the print (another symbol, month or year) is not taken."""
+    if h.number is None:
+        for ov in overlays:
+            for text in ([ov.context] if ov.context else []) + list(ov.lines):
+                m = NUMBER_LINE.match(text.strip())
+                if not m:
+                    continue
+                raw = re.sub(r"\s+", "", m.group("raw"))
+                num, _, symbol = raw.partition("/")
+                if num and (h.symbol is None or symbol.casefold() == h.symbol.casefold()):
+                    h.number_raw, h.number, h.symbol = raw, num, symbol or None
+                    h.number_source = "stamp"
+                    break
+            if h.number_source:
+                break
+    elif h.number_source is None:
+        h.number_source = "printed"
+    if h.issue_date_precision != "day":
+        found = _stamped_date(h, overlays)
+        if found:
+            h.issue_date, h.issue_date_precision, h.issue_date_source = found, "day", "stamp"
+    if h.issue_date and h.issue_date_source is None:
+        h.issue_date_source = "printed"
+
+
+def _stamped_date(h: Header, overlays) -> Optional[str]:
+    printed = (h.issue_date or "").split("-")
+    candidates: list[str] = []
+    for ov in overlays:  # a day written into the blank of the date line first
+        m = DATE_LINE.match(ov.context.strip()) if ov.context else None
+        if m and (h.place is None or one_line(m.group("place")) == h.place):
+            value, precision = parse_issue_date(m)
+            if precision == "day":
+                candidates.append(value)
+    if not candidates:  # then the signing time of the stamps: the last one issued it
+        signed = []
+        for ov in overlays:
+            for m in _SIGNED_ON.finditer(ov.text):
+                value, precision = parse_issue_date(m)
+                if precision == "day":
+                    signed.append(value)
+        candidates = sorted(signed)[-1:]
+    for value in candidates:
+        if value.split("-")[:len(printed)] == printed or not h.issue_date:
+            return value
+    return None
+

@@ -75,9 +75,11 @@ def source_info(path: Path, data: bytes, fmt: str, sha256: str | None = None) ->
                       size=len(data))
 
 
-def read(path: Path | str, data: bytes | None = None, sha256: str | None = None) -> DocumentIR:
+def read(path: Path | str, data: bytes | None = None, sha256: str | None = None,
+         pdf_options=None) -> DocumentIR:
     """Read one input into the IR; raises :class:`ReadError` with a one-line reason.
-    ``sha256``: the content hash of ``data``, when the caller has it already."""
+    ``sha256``: the content hash of ``data``, when the caller has it already;
+    ``pdf_options``: the PDF reader's thresholds (:class:`~plan_extract.options.PdfOptions`)."""
     path = Path(path)
     if data is None:
         sha256 = None  # a hash of the caller's is of the caller's bytes only
@@ -97,7 +99,7 @@ def read(path: Path | str, data: bytes | None = None, sha256: str | None = None)
         return read_docx(data, info)
     if fmt == "pdf":
         from .pdf import read_pdf
-        return read_pdf(data, info)
+        return read_pdf(data, info, options=pdf_options)
     if fmt == "doc":
         from .docx import read_doc
         return read_doc(path, data, info)

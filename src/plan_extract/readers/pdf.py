@@ -21,15 +21,17 @@ from __future__ import annotations
 
 import io
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Optional, Union
 
 from ..errors import Damaged, Encrypted, ReadError, TooLarge
-from ..ir import Block, DocumentIR, Paragraph, Provenance, SourceInfo, Table
+from ..ir import Block, DocumentIR, Overlay, Paragraph, Provenance, SourceInfo, Table
+from ..options import PdfOptions
 from . import limit_error
 from .pdf_check import check_text_layer
 from .pdf_layout import Line, Measure, drop_running_lines, group_lines, lines_from_glyphs, measure_of
 from .pdf_objects import PageObjects, page_objects
+from .pdf_overlay import annotation_glyphs, set_contexts, to_overlays
 from .pdf_paragraphs import paragraphs
 from .pdf_tables import Fragment, LogicalTable, append_fragment, build_fragment, continues, start_table, to_table
 from .pdf_zones import mark_zones, reading_order
@@ -47,6 +49,7 @@ class PageContent:
     height: float
     lines: list[Line]
     fragments: list[Fragment]
+    overlays: list[Overlay] = field(default_factory=list)
 
 
 def has_rulings(objects: PageObjects) -> bool:
@@ -141,9 +144,12 @@ def _open_error(exc: Exception) -> Exception:
     return Damaged(f"unreadable PDF: {type(cause).__name__}: {str(cause)[:120]}")
 
 
-def _read_page(page, number: int) -> PageContent:
-    objects = page_objects(page.layout)
+def _read_page(page, number: int, options: PdfOptions) -> PageContent:
+    annotations = annotation_glyphs(page, getattr(page.pdf, "rsrcmgr", None)) if page.page_obj.annots else []
+    objects = page_objects(page.layout, options, annotations)
     lines = lines_from_glyphs(objects.glyphs, number, objects.width, objects.height)
+    overlays = to_overlays(objects.overlay, number, objects.turn_box)
+    set_contexts(overlays, lines, options)
     fragments: list[Fragment] = []
     if has_rulings(objects):
         words = [w for ln in lines for w in ln.words]
@@ -158,7 +164,7 @@ def _read_page(page, number: int) -> PageContent:
                 for b in boxes)]
             if len(outside) != len(words):
                 lines = group_lines(outside, number, objects.width, objects.height)
-    return PageContent(number, objects.width, objects.height, lines, fragments)
+    return PageContent(number, objects.width, objects.height, lines, fragments, overlays)
 
 
 def _measures(pages: list[PageContent]) -> dict[int, Measure]:
@@ -261,8 +267,10 @@ def _page_of(item: Item) -> int:
     return item.page
 
 
-def read_pdf(data: bytes, info: SourceInfo, page_limit: Optional[int] = -1) -> DocumentIR:
+def read_pdf(data: bytes, info: SourceInfo, page_limit: Optional[int] = -1,
+             options: Optional[PdfOptions] = None) -> DocumentIR:
     """Read a PDF's text layer; ``page_limit`` -1 means :func:`max_pages`, None no limit."""
+    options = options or PdfOptions()
     pdf = _open(data, max_pages() if page_limit == -1 else page_limit)
     warnings: list[str] = []
     try:
@@ -272,7 +280,7 @@ def read_pdf(data: bytes, info: SourceInfo, page_limit: Optional[int] = -1) -> D
         pages: list[PageContent] = []
         for number, page in enumerate(pdf.pages, start=1):
             try:
-                pages.append(_read_page(page, number))
+                pages.append(_read_page(page, number, options))
             except Exception as exc:  # a broken content stream spoils one page, not the file
                 limit = limit_error(exc)  # but the time and memory limits stop the file
                 if limit is not None:
@@ -284,14 +292,15 @@ def read_pdf(data: bytes, info: SourceInfo, page_limit: Optional[int] = -1) -> D
         pdf.close()
     if not pages:
         raise Damaged("damaged PDF: no page could be read")
-    check_text_layer(_texts(pages), info.pages or 0)
+    check_text_layer(_texts(pages), info.pages or 0, sum(len(p.overlays) for p in pages))
     cleaned = drop_running_lines([p.lines for p in pages])
     for p, lines in zip(pages, cleaned):
         p.lines = lines
         for i, ln in enumerate(lines, start=1):
             ln.index = i
     blocks = _blocks(_stream(pages), _measures(pages), info.path)
-    return DocumentIR(source=info, blocks=blocks, warnings=warnings)
+    return DocumentIR(source=info, blocks=blocks, warnings=warnings,
+                      overlays=[o for p in pages for o in p.overlays])
 
 
 def _texts(pages: list[PageContent]):

@@ -26,8 +26,9 @@ def is_plausible(ch: str) -> bool:
     return False
 
 
-def check_text_layer(texts: Iterable[str], pages: int) -> None:
-    """Raise :class:`ReadError` when the text layer is missing or undecodable."""
+def check_text_layer(texts: Iterable[str], pages: int, overlays: int = 0) -> None:
+    """Raise :class:`ReadError` when the text layer is missing or undecodable. Text
+    drawn over the pages (``overlays``: a signature stamp's) is no text layer."""
     total = bad = 0
     for text in texts:
         if "(cid:" in text:
@@ -42,7 +43,8 @@ def check_text_layer(texts: Iterable[str], pages: int) -> None:
             if not is_plausible(ch):
                 bad += 1
     if total < MIN_CHARS:
-        raise NoText(f"PDF has no text layer ({pages} page(s) of images?): OCR it first")
+        stamp = f"; only {overlays} stamp(s) drawn over them" if overlays and total == 0 else ""
+        raise NoText(f"PDF has no text layer ({pages} page(s) of images?{stamp}): OCR it first")
     if bad / total > MAX_BAD_SHARE:
         raise NoText(f"PDF text layer is broken: {bad / total:.0%} of the glyphs do not decode to "
                         "Vietnamese text (legacy TCVN3/VNI font or no Unicode map); OCR it or export it again")

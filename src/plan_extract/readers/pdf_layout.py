@@ -101,36 +101,53 @@ def _raised(w: Word, top: float, bottom: float, size: float) -> bool:
     return w.top < top - 0.2 * size and abs(w.bottom - bottom) < 0.3 * size
 
 
+def _best_row(bounds: Sequence[tuple[float, float]], top: float, bottom: float) -> int:
+    """The row (among the last few) that a box joins, or -1. A box joins a row when
+    the middle of one lies within the other's band; a row's band stays that of its
+    first box, so that a line set between two lines of a neighbouring column (a cell
+    centred in a taller row, a signature block beside the recipients) joins neither
+    and never bridges them into one."""
+    best, best_overlap = -1, 0.0
+    mid = (top + bottom) / 2
+    h = max(bottom - top, 0.1)
+    for k in range(len(bounds) - 1, max(len(bounds) - 5, -1), -1):
+        t, b = bounds[k]
+        if not (t <= mid <= b or top <= (t + b) / 2 <= bottom):
+            continue
+        overlap = (min(b, bottom) - max(t, top)) / max(min(h, b - t), 0.1)
+        if overlap > best_overlap:
+            best, best_overlap = k, overlap
+    return best if best_overlap >= 0.35 else -1
+
+
 def lines_from_glyphs(glyphs: Sequence, page: int, width: float, height: float) -> list[Line]:
     """Glyphs to lines (vertical overlap) to words (a gap wider than a fifth of the font
     size, or a change of size, which sets a superscript apart)."""
     rows: list[list] = []
-    bounds: list[list[float]] = []  # [top, bottom] of each row
+    bounds: list[tuple[float, float]] = []  # [top, bottom] of each row: its first glyph's
     for g in sorted(glyphs, key=lambda g: (g.top, g.x0)):
-        h = max(g.bottom - g.top, 0.1)
-        best = -1
-        best_overlap = 0.0
-        for k in range(len(rows) - 1, max(len(rows) - 5, -1), -1):
-            top, bottom = bounds[k]
-            overlap = (min(bottom, g.bottom) - max(top, g.top)) / max(min(h, bottom - top), 0.1)
-            if overlap > best_overlap:
-                best, best_overlap = k, overlap
-        if best >= 0 and best_overlap >= 0.35:
-            rows[best].append(g)
-            b = bounds[best]
-            b[0], b[1] = min(b[0], g.top), max(b[1], g.bottom)
+        k = _best_row(bounds, g.top, g.bottom)
+        if k >= 0:
+            rows[k].append(g)
         else:
             rows.append([g])
-            bounds.append([g.top, g.bottom])
+            bounds.append((g.top, g.bottom))
     lines = []
     for row in rows:
         row.sort(key=lambda g: g.x0)
+        start = next((i for i, g in enumerate(row) if not g.text.isspace()), None)
+        if start is None:
+            continue  # only space glyphs
         words: list[Word] = []
-        cur = row[0]
+        cur = row[start]
         text = [cur.text]
         x0, x1, top, bottom, size = cur.x0, cur.x1, cur.top, cur.bottom, cur.size
-        for g in row[1:]:
-            if g.x0 - x1 > max(1.0, 0.18 * size) or abs(g.size - size) > 0.5:
+        spaced = False
+        for g in row[start + 1:]:
+            if g.text.isspace():  # a space the PDF draws ends a word, however narrow
+                spaced = True
+                continue
+            if spaced or g.x0 - x1 > max(1.0, 0.18 * size) or abs(g.size - size) > 0.5:
                 words.append(Word("".join(text), x0, x1, top, bottom, size))
                 text = [g.text]
                 x0, x1, top, bottom, size = g.x0, g.x1, g.top, g.bottom, g.size
@@ -138,6 +155,7 @@ def lines_from_glyphs(glyphs: Sequence, page: int, width: float, height: float) 
                 text.append(g.text)
                 x1 = max(x1, g.x1)
                 top, bottom = min(top, g.top), max(bottom, g.bottom)
+            spaced = False
         words.append(Word("".join(text), x0, x1, top, bottom, size))
         for w in words:
             if not w.text.isascii():
@@ -150,20 +168,14 @@ def lines_from_glyphs(glyphs: Sequence, page: int, width: float, height: float) 
 def group_lines(words: Sequence[Word], page: int, width: float, height: float) -> list[Line]:
     """Words to lines: a word joins the line it overlaps vertically the most."""
     lines: list[Line] = []
+    bounds: list[tuple[float, float]] = []
     for w in sorted(words, key=lambda w: (w.top, w.x0)):
-        best: Optional[Line] = None
-        best_overlap = 0.0
-        for ln in lines[-4:]:
-            lo = max(ln.top, w.top)
-            hi = min(ln.bottom, w.bottom)
-            overlap = (hi - lo) / max(min(w.height, ln.bottom - ln.top), 0.1)
-            if overlap > best_overlap:
-                best, best_overlap = ln, overlap
-        if best is not None and best_overlap >= 0.35:
-            best.words.append(w)
-            best.top, best.bottom = min(best.top, w.top), max(best.bottom, w.bottom)
+        k = _best_row(bounds, w.top, w.bottom)
+        if k >= 0:
+            lines[k].words.append(w)
         else:
             lines.append(Line([w], page, width, height, top=w.top, bottom=w.bottom, size=w.size))
+            bounds.append((w.top, w.bottom))
     out = [ln.finish() for ln in lines]
     out.sort(key=lambda ln: (ln.top, ln.x0))
     return out

@@ -6,10 +6,13 @@ layout objects directly keeps a text page cheap and lets only pages that draw
 rulings pay for table finding (given the edges found here)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Iterator
+import math
+from dataclasses import dataclass, field
+from typing import Callable, Iterator, Optional, Sequence
 
-from pdfminer.layout import LTAnno, LTChar, LTContainer, LTCurve, LTLine, LTRect
+from pdfminer.layout import LTAnno, LTChar, LTContainer, LTCurve, LTImage, LTLine, LTRect
+
+from ..options import PdfOptions
 
 MIN_EDGE = 1.0  # points: shorter strokes are not rulings
 
@@ -30,6 +33,8 @@ class PageObjects:
     height: float
     glyphs: list[Glyph]
     edges: list[dict]  # pdfplumber-style edge dicts (orientation "h" / "v")
+    overlay: dict = field(default_factory=dict)  # kind -> RawGlyphs drawn over the page
+    turn_box: Callable = lambda box: box  # a page box into the frame the glyphs are in
 
     def counts(self) -> tuple[int, int]:
         h = sum(1 for e in self.edges if e["orientation"] == "h")
@@ -71,35 +76,62 @@ def _turn(box: tuple[float, float, float, float], turns: int, w: float, h: float
     return box
 
 
-def page_objects(layout) -> PageObjects:
+def _raw_glyph(obj, seq: int, px0: float, py1: float):
+    from .pdf_overlay import RawGlyph, rgb
+
+    m = obj.matrix
+    a, b = m[0], m[1]
+    scale = math.hypot(a, b) or 1.0
+    gs = getattr(obj, "graphicstate", None)
+    return RawGlyph(obj.get_text(), (obj.x0 - px0, py1 - obj.y1, obj.x1 - px0, py1 - obj.y0), _direction(m),
+                    min(abs(a), abs(b)) / scale, math.atan2(b, a), obj.size, getattr(obj, "fontname", ""),
+                    rgb(getattr(gs, "ncolor", None)), seq, (m[4], m[5]), getattr(obj, "adv", 0.0) * scale)
+
+
+def page_objects(layout, options: Optional[PdfOptions] = None, annotations: Sequence[Sequence] = ()) -> PageObjects:
     """Glyphs and edges of a pdfminer ``LTPage``, in top-left page coordinates. A page
     whose text runs sideways (a landscape table set on a portrait page, or a page
-    turned by ``/Rotate``) is turned so that its text reads upright."""
+    turned by ``/Rotate``) is turned so that its text reads upright. Text drawn over
+    the page (:mod:`.pdf_overlay`; ``annotations``: the glyphs each annotation's
+    appearance draws) is set apart in ``overlay``, by kind."""
+    from .pdf_overlay import classify
+
+    opts = options or PdfOptions()
     px0, py1 = layout.x0, layout.y1
     w, h = layout.width, layout.height
-    raw: list[tuple[str, tuple, int, float]] = []
+    raw: list = []
     shapes: list = []
+    images: list[tuple] = []
     votes = [0, 0, 0, 0]
     for obj in _walk(layout):
         if isinstance(obj, LTChar):
             text = obj.get_text()
-            if text and not text.isspace():
-                d = _direction(obj.matrix)
-                votes[d] += 1
-                raw.append((text, (obj.x0 - px0, py1 - obj.y1, obj.x1 - px0, py1 - obj.y0), d, obj.size))
+            if text:
+                g = _raw_glyph(obj, len(raw), px0, py1)
+                if not text.isspace() and g.turn <= opts.overlay_min_turn:
+                    votes[g.direction] += 1
+                raw.append(g)
         elif isinstance(obj, LTAnno):
             continue
+        elif isinstance(obj, LTImage):
+            images.append((obj.x0 - px0, py1 - obj.y1, obj.x1 - px0, py1 - obj.y0))
         elif isinstance(obj, (LTRect, LTLine, LTCurve)) and (obj.stroke or obj.fill):
             shapes.append(obj)
-    turns = max(range(4), key=lambda k: votes[k]) if raw else 0
+    turns = max(range(4), key=lambda k: votes[k]) if any(votes) else 0
+    body, overlay = classify(raw, images, turns, opts)
+    annotated = []
+    for chars in annotations:
+        annotated += [_raw_glyph(c, -1, px0, py1) for c in chars if c.get_text() and not c.get_text().isspace()]
+    if annotated:
+        overlay = dict(overlay)
+        overlay["annotation"] = annotated
     glyphs: list[Glyph] = []
-    for text, box, d, size in raw:
-        if d != turns:
-            continue  # text set across the page's main direction (a rotated header cell)
+    for g in body:
+        box, size = g.box, g.size
         if turns:
             box = _turn(box, turns, w, h)
             size = box[3] - box[1]
-        glyphs.append(Glyph(text, box[0], box[2], box[1], box[3], size))
+        glyphs.append(Glyph(g.text, box[0], box[2], box[1], box[3], size))
     edges: list[dict] = []
     for obj in shapes:
         for box in _shape_segments(obj, px0, py1):
@@ -110,9 +142,11 @@ def page_objects(layout) -> PageObjects:
             elif x1 - x0 < 0.5 and bottom - top >= MIN_EDGE:
                 x = (x0 + x1) / 2
                 edges.append(_edge("v", x, x, top, bottom))
-    if turns in (1, 3):
-        w, h = h, w
-    return PageObjects(w, h, glyphs, edges)
+    pw, ph = (h, w) if turns in (1, 3) else (w, h)
+    objects = PageObjects(pw, ph, glyphs, edges)
+    objects.overlay = overlay
+    objects.turn_box = (lambda box: _turn(box, turns, w, h)) if turns else (lambda box: box)
+    return objects
 
 
 def _shape_segments(obj, px0: float, py1: float) -> Iterator[tuple[float, float, float, float]]:

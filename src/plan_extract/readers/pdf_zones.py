@@ -63,10 +63,9 @@ def mark_zones(lines: list[Line], measures: Optional[dict[int, Measure]] = None)
         return m is not None and abs((ln.x0 + ln.x1) / 2 - (m.left + m.right) / 2) < 3 and \
             _widest_gap(_segments(ln)) is None
 
-    n = len(lines)
     zone_id = 0
     i = 0
-    while i < n:
+    while i < len(lines):  # the list grows as zones split lines: its length is read anew
         ln = lines[i]
         gap = _widest_gap(_segments(ln)) if ln.zone < 0 else None
         if gap is None or gap[1] - gap[0] < MIN_GUTTER:
@@ -84,7 +83,7 @@ def mark_zones(lines: list[Line], measures: Optional[dict[int, Measure]] = None)
             gutter = g
             members.insert(0, j)
         k = i + 1
-        while k < n:
+        while k < len(lines):
             cand = lines[k]
             if cand.page != lines[k - 1].page and abs(cand.page_width - ln.page_width) > 1 \
                     or page_centred(cand):

@@ -18,8 +18,9 @@ DATE = pa.date32()
 DOCUMENTS = pa.schema([
     ("doc_id", STR), ("source_path", STR), ("format", CAT), ("sha256", STR), ("encoding", CAT),
     ("size_bytes", pa.int64()), ("pages", I32),
-    ("number", STR), ("symbol", STR), ("number_raw", STR), ("doc_type", CAT), ("place", STR),
-    ("issue_date", DATE), ("issue_date_raw", STR), ("issue_date_precision", CAT), ("year", I32),
+    ("number", STR), ("symbol", STR), ("number_raw", STR), ("number_source", CAT), ("doc_type", CAT),
+    ("place", STR), ("issue_date", DATE), ("issue_date_raw", STR), ("issue_date_precision", CAT),
+    ("issue_date_source", CAT), ("year", I32),
     ("title", STR), ("issuer", STR), ("signer_name", STR), ("signer_position", STR), ("signer_authority", STR),
     ("recipients", LIST), ("legal_bases", LIST),
     ("jurisdiction_level", CAT), ("province", STR), ("province_code", STR), ("district", STR),

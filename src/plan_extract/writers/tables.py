@@ -32,8 +32,8 @@ def document_rows(doc: DocumentResult) -> dict[str, list[tuple]]:
     out: dict[str, list[tuple]] = {name: [] for name in S.TABLES}
     out["documents"].append((
         doc_id, src.path, src.format, src.sha256, src.encoding, src.size, src.pages,
-        h.number, h.symbol, h.number_raw, h.doc_type, h.place,
-        _date(h.issue_date), h.issue_date, h.issue_date_precision, year,
+        h.number, h.symbol, h.number_raw, h.number_source, h.doc_type, h.place,
+        _date(h.issue_date), h.issue_date, h.issue_date_precision, h.issue_date_source, year,
         h.title, h.issuer, h.signer_name, h.signer_position, h.signer_authority,
         h.recipients, h.legal_bases,
         j.level if j else None, j.province if j else None, j.province_code if j else None,

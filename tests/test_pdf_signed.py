@@ -1,0 +1,131 @@
+"""Signed PDFs of state bodies: text drawn over the page (signature stamps, text over a
+signature image, turned or overlapping text, annotation appearances) is kept out of
+cells and paragraphs and given to the IR as overlays; the number and date that exist
+only in the stamp fill the header's blanks (SPEC section 3); lines of two columns in
+the header; the corpus's signed plan and its scan."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from plan_extract.ir import ReadError
+from plan_extract.model import Header
+from plan_extract.parsers.header import apply_stamp
+from plan_extract.ir import Overlay
+from plan_extract.pipeline import extract_document
+from plan_extract.readers import read
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "fixtures"))
+
+import make_signed_pdf as fx  # noqa: E402
+
+CORPUS = Path(__file__).resolve().parent / "corpus" / "docs"
+needs_fonts = pytest.mark.skipif(not fx.fonts_available(), reason="DejaVu fonts not installed")
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory):
+    if not fx.fonts_available():
+        pytest.skip("DejaVu fonts not installed")
+    pytest.importorskip("reportlab")
+    return fx.write_all(tmp_path_factory.mktemp("signed"))
+
+
+def _texts(ir) -> list[str]:
+    out = [p.text for p in ir.paragraphs()]
+    for t in ir.tables():
+        out += [c.text for r in t.rows for c in r.cells]
+    return out
+
+
+def test_stamp_over_a_table_stays_out_of_its_cells(files):
+    ir = read(files["image-stamp"])
+    (table,) = ir.tables()
+    assert [r.texts for r in table.rows] == [fx.TASK_HEAD] + fx.TASK_ROWS
+    body = " ".join(_texts(ir))
+    for word in ("Ký", "15.11.2024", "1234", "Tỉnh Sơn La"):
+        assert word not in body
+    assert "Các cơ quan, đơn vị tổ chức thực hiện nghiêm túc" in body  # the paragraph under black text
+    kinds = {o.kind: o for o in ir.overlays}
+    assert kinds["turned"].lines == ["Số: 1234/KH-UBND"]
+    assert kinds["image"].lines == [fx.SIGNER_STAMP]  # red over the signature image, over no text
+    assert any(o.lines == fx.STAMP_LINES and o.kind == "overlap" for o in ir.overlays)
+    assert any(o.lines == ["Ký số bởi Văn phòng"] and o.kind == "overlap" for o in ir.overlays)
+    assert all(o.page == 1 for o in ir.overlays)
+
+
+def test_stamped_number_and_signing_date_fill_the_header(files):
+    h = extract_document(files["image-stamp"]).header
+    assert (h.number, h.symbol, h.number_source) == ("1234", "KH-UBND", "stamp")
+    assert (h.place, h.issue_date, h.issue_date_precision, h.issue_date_source) == \
+        ("Mai Sơn", "2024-11-15", "day", "stamp")
+
+
+def test_annotation_appearance_fills_the_blanks_in_place(files):
+    ir = read(files["annotation-stamp"])
+    assert [(o.lines, o.kind, o.context) for o in ir.overlays] == [
+        (["1234"], "annotation", "Số: 1234 /KH-UBND"),
+        (["15"], "annotation", "Mai Sơn, ngày 15 tháng 11 năm 2024")]
+    paras = [p.text for p in ir.paragraphs()]
+    assert "Số: /KH-UBND" in paras and "Mai Sơn, ngày tháng 11 năm 2024" in paras
+    h = extract_document(files["annotation-stamp"]).header
+    assert (h.number, h.number_raw, h.number_source) == ("1234", "1234/KH-UBND", "stamp")
+    assert (h.issue_date, h.issue_date_source, h.title) == \
+        ("2024-11-15", "stamp", "Thực hiện công tác cải cách hành chính năm 2024")
+
+
+def test_printed_values_win_and_say_so(files):
+    h = extract_document(files["same-line-header"]).header
+    assert (h.number, h.number_source, h.issue_date, h.issue_date_source) == ("254", "printed", "2023-02-17", "printed")
+
+
+def test_stamp_that_contradicts_the_print_is_not_taken():
+    h = Header(symbol="KH-UBND", number_raw="/KH-UBND", place="Mai Sơn", issue_date="2024-11",
+               issue_date_precision="month")
+    apply_stamp(h, [Overlay(["Số: 77/QĐ-UBND", "Ngày ký: 15.10.2024 09:12:30 +07:00"], 1, (0, 0, 1, 1), "image")])
+    assert (h.number, h.number_source) == (None, None)
+    assert (h.issue_date, h.issue_date_precision, h.issue_date_source) == ("2024-11", "month", "printed")
+
+
+@pytest.mark.parametrize("name", ["same-line-header", "same-line-header-issuer"])
+def test_number_and_place_date_on_one_line(files, name):
+    ir = read(files[name])
+    paras = [p.text for p in ir.paragraphs()]
+    assert "Số: 254/QĐ-UBND" in paras and "Sơn La, ngày 17 tháng 02 năm 2023" in paras
+    h = extract_document(files[name]).header
+    assert (h.number_raw, h.place, h.issue_date, h.doc_type, h.title) == (
+        "254/QĐ-UBND", "Sơn La", "2023-02-17", "Quyết định", "Ban hành Kế hoạch chuyển đổi số năm 2023")
+
+
+def test_signed_corpus_plan_header():
+    """The Hà Nội plan prints `Số: /KH-UBND` and `Hà Nội, ngày tháng năm 2025`; the
+    signature widgets stamp 144, 20 and 5 into the blanks (read from the rendered pages)."""
+    doc = extract_document(CORPUS / "ha-noi-2025-benh-an-dien-tu.pdf")
+    h = doc.header
+    assert (h.number, h.symbol, h.number_source) == ("144", "KH-UBND", "stamp")
+    assert (h.place, h.issue_date, h.issue_date_precision, h.issue_date_source) == \
+        ("Hà Nội", "2025-05-20", "day", "stamp")
+    assert (h.doc_type, h.title) == (
+        "Kế hoạch", "Triển khai hồ sơ bệnh án điện tử tại các bệnh viện trên địa bàn thành phố Hà Nội")
+    assert (h.signer_authority, h.signer_position, h.signer_name) == (
+        "TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Vũ Thu Hà")
+    assert h.recipients[:3] == ["Bộ Y tế", "Đ/c Bí thư Thành ủy", "Các Đ/c PBT Thành ủy"]
+    assert h.recipients[-3:] == ["UBND các quận, huyện, thị xã", "Các BV trong và ngoài công lập", "Lưu: VT, KGVX."]
+    ir = read(CORPUS / "ha-noi-2025-benh-an-dien-tu.pdf")
+    paras = [p.text for p in ir.paragraphs()]
+    assert paras[:2] == ["ỦY BAN NHÂN DÂN", "THÀNH PHỐ HÀ NỘI"]  # the space the PDF draws ends a word
+
+
+def test_scanned_corpus_plan_rejected():
+    with pytest.raises(ReadError, match="no text layer.*OCR"):
+        read(CORPUS / "can-tho-2025-70-ban-quet.pdf")
+
+
+def test_overlay_thresholds_are_options(files):
+    from plan_extract.options import PdfOptions
+
+    assert any(o.kind == "turned" for o in read(files["image-stamp"]).overlays)
+    lax = read(files["image-stamp"], pdf_options=PdfOptions(overlay_min_turn=1.0))
+    assert not any(o.kind == "turned" for o in lax.overlays)  # a 20° turn is then body text
