@@ -444,10 +444,33 @@ def _clean_item(text: str) -> str:
     return text.strip(_TRAIL).strip()
 
 
+_OPEN_END = re.compile(r"(?:\b(?:và|của|thuộc|trực thuộc|các|cấp|lãnh đạo)|[,\-–&/(])\s*$", re.I)
+
+
+def _unwrap_lines(lines: list[str]) -> list[str]:
+    """The cell's lines with those that only continue a wrapped name joined to the line
+    before: a line that does not start with a bullet joins when the line before ends open
+    (``và``, ``của``, a comma), cannot stand as an agency of its own (``Lãnh đạo``), or
+    when it does not start one itself (``thị trấn``)."""
+    out: list[str] = []
+    for raw in lines:
+        line = raw.strip()
+        if not line:
+            continue
+        if out and not re.match(r"^[-–+•*]\s", line) and not out[-1].rstrip().endswith((";", ".")) and (
+                _OPEN_END.search(out[-1]) or not _starts_agency(_BULLET.sub("", out[-1]))
+                or not _starts_agency(line)):
+            out[-1] = f"{out[-1]} {line}"
+        else:
+            out.append(line)
+    return out
+
+
 def split_mentions(cell: str) -> list[str]:
     """Split a lead / support cell into agency mentions (raw text, trimmed).
 
-    ``;``, line breaks and list items always split; in a dash list (the cell starts with
+    ``;`` and list items always split; a line break splits unless it only wraps a name
+    (``Bộ Khoa học và`` / ``Công nghệ``, ``Lãnh đạo`` / ``Sở Giáo dục và Đào tạo``); in a dash list (the cell starts with
     ``- ``) a `` - `` followed by an agency head (Phòng, Văn phòng, UBND, Sở, Các …) starts
     a new mention; a comma or ``và`` splits only where the right side starts a new agency
     (``UBND các xã, thị trấn`` and ``Văn phòng HĐND và UBND huyện`` stay whole).  A comma
@@ -462,7 +485,7 @@ def split_mentions(cell: str) -> list[str]:
     dash_list = bool(re.match(r"^\s*[-–+•]\s", text))
     text = _protect(text)
     mentions: list[str] = []
-    for line in text.split("\n"):
+    for line in _unwrap_lines(text.split("\n")):
         line = line.strip()
         if not line:
             continue
