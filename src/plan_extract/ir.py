@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Optional, Union
 
 from .errors import ReadError  # noqa: F401  (importable from here, as before)
+from .model import DocWarning
 
 
 @dataclass(slots=True, unsafe_hash=True)
@@ -102,7 +103,7 @@ class SourceInfo:
 class DocumentIR:
     source: SourceInfo
     blocks: list[Block] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[DocWarning] = field(default_factory=list)
 
     def paragraphs(self) -> list[Paragraph]:
         return [b for b in self.blocks if isinstance(b, Paragraph)]

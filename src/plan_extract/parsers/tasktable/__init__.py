@@ -3,12 +3,12 @@ with continuations merged (:mod:`.rows`), hierarchy (:mod:`.hierarchy`)."""
 from __future__ import annotations
 
 from ...ir import DocumentIR
-from ...model import Task
+from ...model import DocWarning, Task
 from .hierarchy import assign
 from .rows import TableParse, parse_rows
 
 
-def parse_task_table(ir: DocumentIR) -> tuple[list[Task], list[str]]:
+def parse_task_table(ir: DocumentIR) -> tuple[list[Task], list[DocWarning]]:
     """Task rows in reading order, numbered from 1, with is_group and hierarchy set."""
     parsed: TableParse = parse_rows(ir.tables())
     raw = parsed.rows

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from ...ir import Provenance, Row, Table
+from ...model import DocWarning, warning
 from .columns import FIELDS, ColumnMap, is_numbering_row, match_header
 
 _LABEL = r"(?:[IVXLCDM]+|\d+(?:\.\d+)*|[A-Za-zĐđ])"
@@ -38,7 +39,7 @@ class RawRow:
 class TableParse:
     rows: list[RawRow] = field(default_factory=list)
     column_map: Optional[ColumnMap] = None
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[DocWarning] = field(default_factory=list)
 
 
 def _expand_spans(row: Row) -> list[str]:
@@ -122,8 +123,10 @@ def parse_rows(tables: list[Table]) -> TableParse:
                 if cmap is None:
                     cmap = out.column_map = header
                     if header.unmapped:
-                        out.warnings.append("task table columns not all mapped: "
-                                            + ", ".join(header.unmapped) + " (kept in extra)")
+                        out.warnings.append(warning(
+                            "columns_unmapped", "task table columns not all mapped: " + ", ".join(header.unmapped)
+                            + " (kept in extra)", table=tables.index(table) + 1, page=row.prov.page,
+                            line=row.prov.line))
                 after_header = True  # repeated or partial headers leave the map as it was
                 continue
             if cmap is None:
