@@ -91,7 +91,8 @@ def test_datapackage_describes_the_folder(layouts, layout):
         else:
             assert r["path"] == f"{name}.parquet"
         fields = r["schema"]["fields"]
-        assert [f["name"] for f in fields] == schema.names
+        # a hive dataset keeps the year in its folder names, not among the files' columns
+        assert [f["name"] for f in fields] == [n for n in schema.names if not (layout == "hive" and n == "year")]
         assert all(f["description"] for f in fields)
         assert r["schema"]["primaryKey"] == api.TABLE_KEYS[name]
     tf = {f["name"]: f for f in res["tasks"]["schema"]["fields"]}

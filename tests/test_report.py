@@ -184,7 +184,8 @@ def test_document_text_is_escaped(out_dir, tmp_path):
         if name == "documents":
             df["title"] = df["title"] + payload
             df["place"] = payload
-            df["warnings"] = [list(w) + [payload, "missing_lead: " + payload] for w in df["warnings"]]
+            df["warnings"] = [list(w) + [{"code": "missing_lead", "message": payload, "row": None, "table": None,
+                                          "page": None, "line": None}] for w in df["warnings"]]
             df["doc_id"] = df["doc_id"].where(df["doc_id"] != HH, HH + payload)
         if name == "tasks":
             for col in ("content", "lead", "deadline", "tt"):

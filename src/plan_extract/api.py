@@ -279,18 +279,21 @@ class Dataset:
         return t.sort_values(["deadline_end", "doc_id", "row"], kind="stable").reset_index(drop=True)
 
     def warnings(self) -> pd.DataFrame:
-        """One row per document warning: ``doc_id``, ``doc_title``, ``code`` (the part
-        before ``:`` for ``code: message`` warnings, else the whole warning) and
-        ``warning`` (the full text). Documents without warnings give no rows."""
+        """One row per document warning: ``doc_id``, ``doc_title``, ``code`` (one of the
+        fixed vocabulary, see the data dictionary), ``message``, and where it points:
+        ``row``, ``table``, ``page``, ``line`` (nullable integers). Documents without
+        warnings give no rows."""
+        columns = ["doc_id", "doc_title", "code", "message", "row", "table", "page", "line"]
         rows = []
         for doc_id, title, warnings in zip(self.documents["doc_id"], self.documents["title"],
                                            self.documents["warnings"]):
             for w in warnings:
-                head, sep, _ = w.partition(":")
-                code = head.strip() if sep and head.strip().replace("_", "").isalnum() \
-                    and " " not in head.strip() else w
-                rows.append({"doc_id": doc_id, "doc_title": title, "code": code, "warning": w})
-        return pd.DataFrame(rows, columns=["doc_id", "doc_title", "code", "warning"])
+                rows.append({"doc_id": doc_id, "doc_title": title, "code": w["code"], "message": w["message"],
+                             "row": w["row"], "table": w["table"], "page": w["page"], "line": w["line"]})
+        out = pd.DataFrame(rows, columns=columns)
+        for name in ("row", "table", "page", "line"):
+            out[name] = out[name].astype("Int32")
+        return out
 
 
 def load(output_dir: PathLike) -> Dataset:

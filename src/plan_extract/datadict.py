@@ -157,7 +157,29 @@ def markdown() -> str:
                 _cell(col.get("description", "")), _cell(col.get("unit", "")), _cell(_values_md(col)),
             ]) + " |")
         lines.append("")
+    lines += _codes_md()
     return "\n".join(lines)
+
+
+def _codes_md() -> list[str]:
+    """The two fixed vocabularies: warning codes (``documents.warnings``) and rejection
+    codes (``manifest.json``)."""
+    from .errors import REJECTION_CODES
+    from .model import WARNING_CODES
+
+    lines = ["## Warning codes", "",
+             "`documents.warnings` (and `warnings` in `json/<doc_id>.json`) holds one record per warning:",
+             "`code`, `message`, and where it points (`row`, `table`, `page`, `line`; null where it points",
+             "nowhere). The codes (`plan_extract.model.WARNING_CODES`):", "",
+             "| code | meaning |", "| --- | --- |"]
+    lines += [f"| `{code}` | {_cell(meaning)} |" for code, meaning in WARNING_CODES.items()]
+    lines += ["", "## Rejection codes", "",
+              "Each input in `manifest.json` that was not extracted has `status` `rejected`, a one-line",
+              "`reason` and one of these `code`s (`plan_extract.errors`, one exception class each):", "",
+              "| code | meaning |", "| --- | --- |"]
+    lines += [f"| `{code}` | {_cell(meaning)} |" for code, meaning in REJECTION_CODES.items()]
+    lines.append("")
+    return lines
 
 
 def _field(table: str, f: pa.Field) -> dict:
@@ -175,8 +197,8 @@ def _field(table: str, f: pa.Field) -> dict:
         constraints["enum"] = list(col["values"])
     if constraints:
         out["constraints"] = constraints
-    if col.get("values") and not col.get("closed"):
-        out["example"] = next(iter(col["values"]))
+    if col.get("values") and not col.get("closed") and out["type"] not in ("array", "object"):
+        out["example"] = next(iter(col["values"]))  # a value of the field's own type
     return out
 
 
@@ -185,6 +207,8 @@ def _resource(output_dir: Path, table: str) -> Optional[dict]:
     if not files:
         return None
     hive = (output_dir / table).is_dir()
+    # in a hive dataset the year lives in the folder names, not in the files' columns
+    fields = [f for f in S.TABLES[table] if not (hive and f.name == "year")]
     rel = [p.relative_to(output_dir).as_posix() for p in files]
     info = _info(table)
     res: dict = {
@@ -195,7 +219,7 @@ def _resource(output_dir: Path, table: str) -> Optional[dict]:
         "mediatype": PARQUET_MEDIATYPE,
         "description": info.get("description", ""),
         "schema": {
-            "fields": [_field(table, f) for f in S.TABLES[table]],
+            "fields": [_field(table, f) for f in fields],
             "primaryKey": TABLE_KEYS[table],
         },
     }
@@ -220,7 +244,7 @@ def datapackage(output_dir) -> dict:
         resources.append({"name": "manifest", "profile": "data-resource", "path": "manifest.json",
                           "format": "json", "mediatype": "application/json",
                           "description": "The run: tool version, inputs with hashes, counts, rejected inputs "
-                                         "with reasons."})
+                                         "with codes and reasons."})
     return {
         "profile": "data-package",
         "name": "plan-extract-output",

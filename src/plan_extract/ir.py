@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Optional, Union
 
 from .errors import ReadError  # noqa: F401  (importable from here, as before)
+from .model import DocWarning
 
 
 @dataclass(slots=True, unsafe_hash=True)
@@ -132,7 +133,7 @@ class SourceInfo:
 class DocumentIR:
     source: SourceInfo
     blocks: list[Block] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[DocWarning] = field(default_factory=list)
     overlays: list[Overlay] = field(default_factory=list)  # text drawn over pages (PDF)
 
     def paragraphs(self) -> list[Paragraph]:

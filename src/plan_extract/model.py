@@ -6,6 +6,52 @@ from dataclasses import dataclass, field, fields
 from typing import Any, Optional
 
 
+#: every warning code (SPEC section 6), with its meaning: the one list of the vocabulary
+#: (the data dictionary, the JSON schema and :func:`warning` read it from here)
+WARNING_CODES: dict[str, str] = {
+    "deadline_before_issue": "a task deadline ends before the document's issue date",
+    "deadline_year": "a task deadline is not in the plan year named in the title",
+    "missing_lead": "a task row has no lead agency",
+    "appendix_date": "the appendix cites another date than the header",
+    "no_task_table": "no task table was found",
+    "columns_unmapped": "some task-table columns have headers of no known meaning (kept in `extra`)",
+    "table_skipped": "a table that looks like data was not taken as a task table",
+    "repeated_rows": "task-table rows repeated (the same rows twice in one document)",
+    "repeated_section_label": "the same section label occurs twice at one level",
+    "not_vietnamese": "the text does not look like Vietnamese",
+    "mixed_encoding": "the file mixes UTF-8 and Windows-1258 lines; each line was decoded on its own",
+    "converted_from_doc": "the input (.doc, .odt or .rtf) was converted to .docx with LibreOffice",
+    "encrypted_pdf": "an encrypted PDF opened without a password (owner restrictions only)",
+    "page_unreadable": "a PDF page could not be read and was left out",
+}
+
+
+@dataclass
+class DocWarning:
+    """Suspicious content on a document (SPEC section 6): a ``code`` of
+    :data:`WARNING_CODES`, a one-line ``message``, and where it points: task ``row``,
+    ``table`` (1-based, in reading order), ``page``, ``line`` (None where it points
+    nowhere)."""
+
+    code: str
+    message: str
+    row: Optional[int] = None
+    table: Optional[int] = None
+    page: Optional[int] = None
+    line: Optional[int] = None
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.message}"
+
+
+def warning(code: str, message: str, *, row: Optional[int] = None, table: Optional[int] = None,
+            page: Optional[int] = None, line: Optional[int] = None) -> DocWarning:
+    """A warning of a known code (an unknown one is a bug: ValueError)."""
+    if code not in WARNING_CODES:
+        raise ValueError(f"unknown warning code {code!r} (add it to model.WARNING_CODES)")
+    return DocWarning(code, message, row, table, page, line)
+
+
 @dataclass
 class Jurisdiction:
     level: Optional[str] = None  # tinh / huyen / xa
@@ -129,7 +175,7 @@ class DocumentResult:
     tasks: list[Task] = field(default_factory=list)
     references: list[Reference] = field(default_factory=list)
     footnotes: list[Footnote] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[DocWarning] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return plain(self)

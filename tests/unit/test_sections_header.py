@@ -107,10 +107,11 @@ def test_footnotes_and_references():
 
 def test_repeated_section_label_is_a_warning():
     doc = build(DOC.replace("II. TỔ CHỨC THỰC HIỆN", "I. TỔ CHỨC THỰC HIỆN"))
-    assert any(w.startswith("repeated section label I ") for w in doc.warnings)
+    [w] = [w for w in doc.warnings if w.code == "repeated_section_label"]
+    assert w.message.startswith("repeated section label I ") and w.line is not None and w.row is None
 
 
 def test_document_without_task_table_has_zero_tasks_and_a_warning():
     doc = build(DOC)
     assert doc.tasks == []
-    assert any(w.startswith("no_task_table") for w in doc.warnings)
+    assert [w.code for w in doc.warnings if w.code == "no_task_table"] == ["no_task_table"]

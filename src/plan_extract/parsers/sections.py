@@ -4,7 +4,7 @@ continuations rejoined and footnote marks removed."""
 from __future__ import annotations
 
 from ..ir import Paragraph
-from ..model import Section
+from ..model import DocWarning, Section, warning
 from ..normalize.text import one_line
 from .layout import SECTION_LABEL
 
@@ -13,7 +13,7 @@ KINDS = ("article", "roman", "dotted", "arabic", "letter")
 
 def parse_sections(paragraphs: list[Paragraph], clean=lambda s: s) -> tuple[list[Section], list[str]]:
     sections: list[Section] = []
-    warnings: list[str] = []
+    warnings: list[DocWarning] = []
     stack: list[tuple[str, int]] = []  # (style, section index)
     seen: set[tuple[str, str, object]] = set()
     body_lines: list[str] = []
@@ -40,7 +40,8 @@ def parse_sections(paragraphs: list[Paragraph], clean=lambda s: s) -> tuple[list
         close_text()
         key = (kind, label, parent)
         if key in seen:
-            warnings.append(f"repeated section label {label} ({kind}) at line {p.prov.line}")
+            warnings.append(warning("repeated_section_label", f"repeated section label {label} ({kind}) "
+                                    f"at line {p.prov.line}", page=p.prov.page, line=p.prov.line))
         seen.add(key)
         stack.append((style, len(sections)))
         sections.append(Section(label=label, kind=kind, level=len(stack), title=one_line(clean(m.group("title"))),

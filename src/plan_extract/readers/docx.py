@@ -25,6 +25,7 @@ from lxml import etree
 
 from ..errors import Damaged, Empty, Encrypted, Unsafe
 from ..ir import Block, Cell, DocumentIR, Paragraph, Provenance, Row, SourceInfo, Table
+from ..model import warning
 from .docx_numbering import W, Numbering, on, wval
 from .docx_package import open_document, parse_xml
 from .docx_styles import ParaFormat, Styles
@@ -471,5 +472,5 @@ def read_doc(path: Union[str, Path], data: bytes, info: SourceInfo) -> DocumentI
         raise Encrypted("password-protected Word document (encrypted package)")
     converted = convert_with_soffice(path, data, "docx")
     doc = read_docx(converted, info)
-    doc.warnings.append("converted from .doc with LibreOffice")
+    doc.warnings.append(warning("converted_from_doc", "converted from .doc with LibreOffice"))
     return doc

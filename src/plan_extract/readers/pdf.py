@@ -26,6 +26,7 @@ from typing import Optional, Union
 
 from ..errors import Damaged, Encrypted, ReadError, TooLarge
 from ..ir import Block, DocumentIR, Overlay, Paragraph, Provenance, SourceInfo, Table
+from ..model import DocWarning, warning
 from ..options import PdfOptions
 from . import limit_error
 from .pdf_check import check_text_layer
@@ -272,10 +273,11 @@ def read_pdf(data: bytes, info: SourceInfo, page_limit: Optional[int] = -1,
     """Read a PDF's text layer; ``page_limit`` -1 means :func:`max_pages`, None no limit."""
     options = options or PdfOptions()
     pdf = _open(data, max_pages() if page_limit == -1 else page_limit)
-    warnings: list[str] = []
+    warnings: list[DocWarning] = []
     try:
         if getattr(pdf.doc, "encryption", None):
-            warnings.append("encrypted PDF opened without a password (owner restrictions only)")
+            warnings.append(warning("encrypted_pdf", "encrypted PDF opened without a password "
+                                    "(owner restrictions only)"))
         info.pages = len(pdf.pages)
         pages: list[PageContent] = []
         for number, page in enumerate(pdf.pages, start=1):
@@ -285,7 +287,8 @@ def read_pdf(data: bytes, info: SourceInfo, page_limit: Optional[int] = -1,
                 limit = limit_error(exc)  # but the time and memory limits stop the file
                 if limit is not None:
                     raise limit from None
-                warnings.append(f"page {number} unreadable: {type(exc).__name__}: {str(exc)[:100]}")
+                warnings.append(warning("page_unreadable", f"page {number} unreadable: {type(exc).__name__}: "
+                                        f"{str(exc)[:100]}", page=number))
             finally:
                 page.close()
     finally:

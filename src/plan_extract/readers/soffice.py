@@ -12,6 +12,7 @@ from typing import Optional, Union
 
 from ..errors import Damaged, Timeout, Unsupported
 from ..ir import DocumentIR, SourceInfo
+from ..model import warning
 
 _NAMES = {"doc": "old binary .doc", "odt": "OpenDocument text (.odt)", "rtf": "rich text (.rtf)"}
 
@@ -54,5 +55,5 @@ def read_converted(path: Union[str, Path], data: bytes, info: SourceInfo, fmt: s
 
     converted = convert_with_soffice(path, data, "docx", source_format=fmt)
     doc = read_docx(converted, info)
-    doc.warnings.append(f"converted from .{fmt} with LibreOffice")
+    doc.warnings.append(warning("converted_from_doc", f"converted from .{fmt} with LibreOffice"))
     return doc

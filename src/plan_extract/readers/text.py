@@ -7,6 +7,7 @@ import re
 from typing import Optional
 
 from ..ir import Cell, DocumentIR, Paragraph, Provenance, Row, SourceInfo, Table
+from ..model import warning
 from .encoding import decode
 from .markup import clean_inline
 from .text_tables import (TextRow, _emphasis_open, _is_bold as _bold_cell, continues, html_table_end,
@@ -68,8 +69,8 @@ def read_text(data: bytes, info: SourceInfo) -> DocumentIR:
     info.encoding = encoding
     doc = DocumentIR(source=info)
     if encoding.startswith("mixed:"):
-        doc.warnings.append("mixed_encoding: the file mixes UTF-8 and Windows-1258 lines; each line was "
-                            "decoded on its own")
+        doc.warnings.append(warning("mixed_encoding", "the file mixes UTF-8 and Windows-1258 lines; each line "
+                                    "was decoded on its own"))
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     gap = True
     table_rows: list[Row] = []

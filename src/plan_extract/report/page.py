@@ -296,11 +296,8 @@ def render(ds: Dataset, as_of: dt.date, top: int = 25, source: Optional[str] = N
     ])
 
 
-def _warning_item(w: str) -> str:
-    head, sep, rest = w.partition(":")
-    if sep and re.fullmatch(r"[a-z_]+", head.strip()):
-        return f"<li><code>{esc(head.strip())}</code>{esc(rest)}</li>"
-    return f"<li>{esc(w)}</li>"
+def _warning_item(w: dict) -> str:
+    return f"<li><code>{esc(w['code'])}</code> {esc(w['message'])}</li>"
 
 
 def write(path: Path, text: str) -> Path:

@@ -13,6 +13,9 @@ STR = pa.string()
 CAT = pa.dictionary(pa.int32(), pa.string())
 I32 = pa.int32()
 LIST = pa.list_(pa.string())
+#: a document warning (model.DocWarning): code, message and where it points
+WARNING = pa.struct([("code", STR), ("message", STR), ("row", I32), ("table", I32), ("page", I32),
+                     ("line", I32)])
 DATE = pa.date32()
 
 DOCUMENTS = pa.schema([
@@ -26,7 +29,7 @@ DOCUMENTS = pa.schema([
     ("jurisdiction_level", CAT), ("province", STR), ("province_code", STR), ("district", STR),
     ("district_code", STR), ("commune", STR), ("commune_code", STR),
     ("n_sections", I32), ("n_tasks", I32), ("n_groups", I32), ("n_references", I32), ("n_footnotes", I32),
-    ("n_warnings", I32), ("warnings", LIST),
+    ("n_warnings", I32), ("warnings", pa.list_(WARNING)),
 ])
 
 SECTIONS = pa.schema([

@@ -40,7 +40,9 @@ def document_rows(doc: DocumentResult) -> dict[str, list[tuple]]:
         j.district if j else None, j.district_code if j else None,
         j.commune if j else None, j.commune_code if j else None,
         len(doc.sections), len(doc.tasks), sum(t.is_group for t in doc.tasks), len(doc.references),
-        len(doc.footnotes), len(doc.warnings), doc.warnings,
+        len(doc.footnotes), len(doc.warnings),
+        [{"code": w.code, "message": w.message, "row": w.row, "table": w.table, "page": w.page, "line": w.line}
+         for w in doc.warnings],
     ))
     sections = out["sections"]
     for i, s in enumerate(doc.sections):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from ...ir import Block, DocumentIR
-from ...model import Task
+from ...model import DocWarning, Task
 from .hierarchy import assign, label_style
 from .rows import RawRow, TableParse, parse_rows
 
@@ -27,13 +27,13 @@ def group_headings(raw: Sequence[RawRow]) -> list[bool]:
     return out
 
 
-def parse_task_table(ir: DocumentIR) -> tuple[list[Task], list[str]]:
+def parse_task_table(ir: DocumentIR) -> tuple[list[Task], list[DocWarning]]:
     """Task rows and table warnings of a document (see :func:`read_task_tables`)."""
     tasks, warnings, _ = read_task_tables(ir.blocks)
     return tasks, warnings
 
 
-def read_task_tables(blocks: Sequence[Block]) -> tuple[list[Task], list[str], TableParse]:
+def read_task_tables(blocks: Sequence[Block]) -> tuple[list[Task], list[DocWarning], TableParse]:
     """Task rows in reading order, numbered from 1, with is_group and hierarchy set;
     the warnings of table assembly; the assembly itself (layout tables to read as
     paragraphs)."""

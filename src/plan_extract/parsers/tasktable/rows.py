@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Optional, Sequence
 
 from ...ir import Block, Paragraph, Provenance, Row, Table
+from ...model import DocWarning, warning
 from ...normalize.text import fold
 from .columns import FIELDS, ColumnMap, is_numbering_row, match_header, merge_subheader
 
@@ -53,12 +54,12 @@ class RawRow:
 class TableParse:
     rows: list[RawRow] = field(default_factory=list)
     column_map: Optional[ColumnMap] = None  # the first task table's
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[DocWarning] = field(default_factory=list)
     layout: list[Table] = field(default_factory=list)  # tables to read as paragraphs
 
 
-def _warn(code: str, message: str) -> str:
-    return f"{code}: {message}"
+def _warn(code: str, message: str, table: Table, number: Optional[int] = None) -> DocWarning:
+    return warning(code, message, table=number, page=table.prov.page, line=table.prov.line)
 
 
 def _expand_spans(row: Row) -> list[str]:
@@ -206,7 +207,7 @@ def parse_rows(blocks: Sequence[Block]) -> TableParse:
             h, nrows, hmap = found
             if not hmap.is_task_table:
                 out.warnings.append(_warn("table_skipped", f"table {where}: columns {', '.join(h for h in hmap.headers if h)}"
-                                          " name no task content with a lead, support or deadline column"))
+                                          " name no task content with a lead, support or deadline column", table))
                 cmap, adjacent = None, False
                 continue
             if cmap is not None and adjacent and _repeats(hmap, cmap):
@@ -218,7 +219,7 @@ def parse_rows(blocks: Sequence[Block]) -> TableParse:
                     out.column_map = hmap
                 if hmap.unmapped:
                     out.warnings.append(_warn("columns_unmapped", f"table {where}: columns "
-                                              + ", ".join(hmap.unmapped) + " kept in extra"))
+                                              + ", ".join(hmap.unmapped) + " kept in extra", table, table_no))
                 first = True
         elif cmap is not None and adjacent and abs(max(len(t) for t in texts) - cmap.width) <= 1:
             first = False  # a block without header continues the task table before it
@@ -228,7 +229,7 @@ def parse_rows(blocks: Sequence[Block]) -> TableParse:
             elif any(t.strip() for row in texts for t in row):
                 out.warnings.append(_warn("table_skipped", f"table {where}: {len(texts)} rows of "
                                           f"{max(len(t) for t in texts)} columns with no header row naming "
-                                          "task-table columns"))
+                                          "task-table columns", table))
             adjacent = False
             continue
         _table_rows(table, texts, start, cmap, out, table_no, first)
