@@ -23,6 +23,7 @@ NUMBER_LINE = re.compile(
 DATE_LINE = re.compile(
     r"^(?P<place>[^,\n]{2,40}?),\s*ngày\s*(?P<d>\d{1,2})?\s*(?:/|tháng)\s*(?P<m>\d{1,2})?\s*"
     r"(?:/|năm)\s*(?P<y>\d{4})", re.I)
+_NUMBER_COLON = re.compile(r"^(?:\w+\s+){0,2}Số\s*:", re.I)
 RECIPIENTS_LINE = re.compile(r"^Nơi\s+nhận\s*:?", re.I)
 SECTION_LABEL = re.compile(
     r"^(?:(?P<article>Điều\s+\d+)\s*[.:]?|(?P<roman>[IVXLC]+)\s*\.|(?P<dotted>\d{1,2}(?:\.\d{1,2})+)\.?"
@@ -94,8 +95,9 @@ def find_zones(ir: DocumentIR) -> Zones:
     head_limit = min(n, 40)
     for i in range(head_limit):
         t = paras[i].text
-        if z.number is None and NUMBER_LINE.match(t):
-            z.number = i
+        if NUMBER_LINE.match(t) and (z.number is None or (_NUMBER_COLON.match(t) and not
+                                                          _NUMBER_COLON.match(paras[z.number].text))):
+            z.number = i  # a "Số:" line wins over a "SỐ …" inside the issuing body's name
         elif z.date is None and DATE_LINE.match(t):
             z.date = i
         elif z.doc_type is None and doc_type_of(t):
@@ -121,7 +123,7 @@ def find_zones(ir: DocumentIR) -> Zones:
     closing_start = next((i for i in range(body_start, n) if RECIPIENTS_LINE.match(paras[i].text)), n)
     if closing_start == n:  # no "Nơi nhận": the closing starts at a signature authority line
         closing_start = next((i for i in range(body_start, n)
-                              if re.match(r"^(KT|TM|TL|TUQ)\.", paras[i].text)), n)
+                              if re.match(r"^(KT|TM|TL|TUQ|K/T|T/M|T/L)\.", paras[i].text)), n)
     z.preamble = (cursor, body_start)
     z.body = (body_start, closing_start)
     closing_end = _closing_end(paras, closing_start)
