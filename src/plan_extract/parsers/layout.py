@@ -47,6 +47,7 @@ class Zones:
     body: tuple[int, int] = (0, 0)
     closing: tuple[int, int] = (0, 0)
     appendix: tuple[int, int] = (0, 0)
+    attached: tuple[int, int] = (0, 0)  # the body of a document the decision issues (a plan)
 
     def texts(self, span: tuple[int, int]) -> list[Paragraph]:
         return self.paragraphs[span[0]:span[1]]
@@ -129,7 +130,41 @@ def find_zones(ir: DocumentIR) -> Zones:
     closing_end = _closing_end(paras, closing_start)
     z.closing = (closing_start, closing_end)
     z.appendix = (closing_end, n)
+    z.attached = _attached_body(paras, closing_end, z)
     return z
+
+
+_APPENDIX_TITLE = re.compile(r"^(?:PHỤ LỤC|Phụ lục)\b")
+_ISSUING_TYPES = ("Quyết định", "Nghị quyết", "Chỉ thị")
+
+
+def _issued_type(text: str) -> bool:
+    """An upper-case heading that names a document a decision issues: ``KẾ HOẠCH``,
+    ``CHƯƠNG TRÌNH HÀNH ĐỘNG CỦA CHÍNH PHỦ``, ``ĐỀ ÁN …``."""
+    if len(text) > 120 or not _is_upper_line(text):
+        return False
+    f = fold(text).upper()
+    return any(f == k or f.startswith(k + " ") for k, v in DOC_TYPES.items() if v not in _ISSUING_TYPES)
+
+
+def _attached_body(paras: list[Paragraph], start: int, z: Zones) -> tuple[int, int]:
+    """The numbered body of the document a decision issues (``KẾ HOẠCH`` … ``(Ban hành
+    kèm theo Quyết định …)`` after the decision's signature): from its first section
+    label to its own closing or the first appendix title. (start, start) when the
+    document issues none."""
+    n = len(paras)
+    if z.doc_type is None or doc_type_of(paras[z.doc_type].text) not in _ISSUING_TYPES:
+        return (start, start)
+    head = next((i for i in range(start, min(n, start + 25)) if _issued_type(paras[i].text)), None)
+    if head is None:
+        return (start, start)
+    begin = next((i for i in range(head + 1, min(n, head + 40)) if SECTION_LABEL.match(paras[i].text)), None)
+    if begin is None:
+        return (start, start)
+    end = next((i for i in range(begin, n) if RECIPIENTS_LINE.match(paras[i].text)
+                or _APPENDIX_TITLE.match(paras[i].text) or re.match(r"^(KT|TM|TL|TUQ|K/T|T/M|T/L)\.", paras[i].text)),
+               n)
+    return (begin, end)
 
 
 def _closing_end(paras: list[Paragraph], start: int) -> int:
