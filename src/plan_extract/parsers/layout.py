@@ -116,7 +116,8 @@ def find_zones(ir: DocumentIR) -> Zones:
                and sum(len(paras[i].text) for i in z.title) < 300):
             z.title += _block_after(paras, cursor)
             cursor = z.title[-1] + 1
-        if cursor < n and _is_upper_line(paras[cursor].text) and not doc_type_of(paras[cursor].text.rstrip(":")):
+        if cursor < n and _is_upper_line(paras[cursor].text) and not doc_type_of(paras[cursor].text.rstrip(":")) \
+                and not SECTION_LABEL.match(paras[cursor].text):
             z.issuer = _block_after(paras, cursor)
             cursor = z.issuer[-1] + 1
     # body starts at the first section label; the preamble is what lies before it
