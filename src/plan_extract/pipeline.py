@@ -125,7 +125,8 @@ def _normalise(doc: DocumentResult, zones, options: Options) -> None:
     body_text = "\n".join(p.text for p in zones.paragraphs[: zones.closing[0]])
     h.jurisdiction = resolve_jurisdiction(h.place, h.issuer, body_text, h.issue_date)
     matcher = _matcher(options, h.jurisdiction, h.issuer)
-    year = h.year
+    # a missing year is the plan's year: the one its title names, else the issue year (SPEC 4)
+    year = doc_warnings.title_plan_year(h.title) or h.year
     month = int(h.issue_date[5:7]) if h.issue_date and len(h.issue_date) >= 7 else None
     for t in doc.tasks:
         if not t.is_group:

@@ -170,3 +170,15 @@ def test_tables_without_blank_lines_are_cut_where_the_next_one_starts():
     assert [len(b.rows) for b in ir.blocks if isinstance(b, Table)] == [8, 2]
     tasks, _ = parse_task_table(ir)
     assert [t.content for t in tasks][-2:] == ["Việc 7", "Việc tám"]
+
+
+def test_garbled_and_repeated_rows_are_warned_about():
+    text = ("Số: 5/KH-UBND\n\nHà Nội, ngày 02 tháng 3 năm 2025\n\nKẾ HOẠCH\n\nCông tác năm 2025\n\nI. NỘI DUNG\n\n"
+            "TT\tNội dung\tChủ trì\tThời hạn\n"
+            "1\tXây dựng kế hoạch kiểm tra việc thực hiện các nhiệm vụ được giao\tPhòng A\tQuý I\n"
+            "2\thệ t2thr0iốể3nn0g,h xqzt ưwkrr ofjd tpqr lkjh mnbv thư0ng\tPhòng B\tQuý II\n"
+            "3\tXây dựng kế hoạch kiểm tra việc thực hiện các nhiệm vụ được giao\tPhòng A\tQuý I\n"
+            "3\tXây dựng kế hoạch kiểm tra việc thực hiện các nhiệm vụ được giao\tPhòng A\tQuý I\n")
+    doc = _doc(text, "d.txt")
+    found = [(w.code, w.row) for w in doc.warnings if w.code in ("not_vietnamese", "repeated_rows")]
+    assert found == [("not_vietnamese", 2), ("repeated_rows", 4)]
