@@ -21,7 +21,7 @@ NUMBER_LINE = re.compile(
     r"^(?:(?:Nghị quyết|Quyết định|Kế hoạch|Chỉ thị|Thông báo|Công văn)\s+)?Số\s*[:.]?\s*"
     r"(?P<raw>[^\s/]*\s*/\s*[\wĐđ][\wĐđ\-/.]*)", re.I)
 DATE_LINE = re.compile(
-    r"^(?P<place>[^,\n]{2,40}?),\s*ngày\s*(?P<d>\d{1,2})?\s*(?:/|tháng)\s*(?P<m>\d{1,2})?\s*"
+    r"^(?P<place>[^,\n]{2,40}?),\s*ngày\s*(?P<d>\d ?\d|\d)?\s*(?:/|tháng)\s*(?P<m>\d ?\d|\d)?\s*"
     r"(?:/|năm)\s*(?P<y>\d{4})", re.I)
 _NUMBER_COLON = re.compile(r"^(?:\w+\s+){0,2}Số\s*:", re.I)
 RECIPIENTS_LINE = re.compile(r"^Nơi\s+nhận\s*:?", re.I)
