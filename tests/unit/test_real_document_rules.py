@@ -182,3 +182,19 @@ def test_garbled_and_repeated_rows_are_warned_about():
     doc = _doc(text, "d.txt")
     found = [(w.code, w.row) for w in doc.warnings if w.code in ("not_vietnamese", "repeated_rows")]
     assert found == [("not_vietnamese", 2), ("repeated_rows", 4)]
+
+
+def test_a_row_cut_by_a_page_break_without_a_repeated_header_is_rejoined():
+    text = ("| TT | Nội dung | Chủ trì | Thời hạn |\n|---|---|---|---|\n"
+            "| 1. | Hoàn thành các nhiệm vụ, gồm: (1) Định danh; (2) Xác thực | Bộ Công an | 2025 |\n"
+            "| | (3) Sàn giao dịch; (4) Thanh toán | | |\n"
+            "| 2. | Xây dựng quy chế phối hợp và định kỳ tổ chức đánh giá, | Bộ Nội vụ | 2026 |\n"
+            "| | công bố kết quả. | | |\n"
+            "| | Hướng dẫn thực hiện | Bộ Tư pháp | 2026 |\n")
+    tasks, _ = parse_task_table(_ir(text))
+    assert [(t.tt, t.content, t.lead) for t in tasks] == [
+        ("1", "Hoàn thành các nhiệm vụ, gồm: (1) Định danh; (2) Xác thực (3) Sàn giao dịch; (4) Thanh toán",
+         "Bộ Công an"),
+        ("2", "Xây dựng quy chế phối hợp và định kỳ tổ chức đánh giá, công bố kết quả.", "Bộ Nội vụ"),
+        ("", "Hướng dẫn thực hiện", "Bộ Tư pháp"),
+    ]

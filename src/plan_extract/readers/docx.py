@@ -227,7 +227,7 @@ class _Walker:
         self.pending_break = False
         width = max((sum(c.span for c in row) for row in grid), default=0)
         self.task_width = width
-        rows = [Row([Cell(c.text, c.span, c.v_merged) for c in row], Provenance(self.path, page=pg),
+        rows = [Row([Cell(c.text, c.span, c.v_merged, c.bold) for c in row], Provenance(self.path, page=pg),
                     header_hint=hdr) for row, hdr, pg in zip(grid, headers, pages) if row]
         return [Table(rows, Provenance(self.path, page=page), layout=False, page_break_before=brk)]
 
@@ -245,10 +245,11 @@ class _Walker:
             vmerge = None if vm_el is None else (wval(vm_el, "continue") or "continue")
             hm_el = tcpr.find(W + "hMerge") if tcpr is not None else None
             blocks = self.container(tc)
+            bold = _all_bold(tc)
             if hm_el is not None and (wval(hm_el, "continue") or "continue") != "restart" and cells:
                 cells[-1].span += span  # legacy horizontal merge: part of the cell to the left
             else:
-                cells.append(_CellRead(col=col, span=span, vmerge=vmerge, blocks=blocks))
+                cells.append(_CellRead(col=col, span=span, vmerge=vmerge, blocks=blocks, bold=bold))
             col += span
         return cells
 
@@ -277,6 +278,18 @@ class _Walker:
         return out
 
 
+def _all_bold(tc: etree._Element) -> bool:
+    """Every run of the cell that holds text is bold (``w:b`` on the run)."""
+    runs = [r for r in tc.iter(W + "r") if "".join(t.text or "" for t in r.iter(W + "t")).strip()]
+    if not runs:
+        return False
+    for r in runs:
+        rpr = r.find(W + "rPr")
+        if rpr is None or not on(rpr.find(W + "b")):
+            return False
+    return True
+
+
 def _one_block(prev: _Para, para: _Para) -> bool:
     """Consecutive centred paragraphs with no space between them: one visual block."""
     a, b = prev.fmt, para.fmt
@@ -290,6 +303,7 @@ class _CellRead:
     span: int
     vmerge: Optional[str]  # None, "restart" or "continue"
     blocks: list[Block]
+    bold: bool = False
     text: str = ""
     v_merged: bool = False
 

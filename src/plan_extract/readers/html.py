@@ -615,7 +615,7 @@ class _Walker:
             return out
         self.pending_break = False
         self.task_width = max((sum(c.span for c in row) for row in grid), default=0)
-        rows = [Row([Cell(c.text, c.span, c.v_merged) for c in row], Provenance(self.path), header_hint=hdr)
+        rows = [Row([Cell(c.text, c.span, c.v_merged, c.bold) for c in row], Provenance(self.path), header_hint=hdr)
                 for row, hdr in zip(grid, headers) if row]
         out.append(Table(rows, Provenance(self.path), layout=False, page_break_before=brk))
         return out
@@ -643,7 +643,7 @@ class _Walker:
                 nonlocal col
                 while col in pending:
                     origin, left = pending[col]
-                    row.append(_CellRead(col, origin.span, origin.blocks, origin.text, v_merged=True))
+                    row.append(_CellRead(col, origin.span, origin.blocks, origin.text, v_merged=True, bold=origin.bold))
                     if left <= 1:
                         del pending[col]
                     else:
@@ -659,7 +659,7 @@ class _Walker:
                 rowspan = nrows - r if rowspan == 0 and td.get("rowspan") is not None else max(rowspan, 1)
                 rowspan = min(rowspan, MAX_ROWSPAN, nrows - r)
                 blocks = self.container(td)
-                cell = _CellRead(col, span, blocks, cell_text(blocks))
+                cell = _CellRead(col, span, blocks, cell_text(blocks), bold=_all_bold(td))
                 row.append(cell)
                 if rowspan > 1:
                     pending[col] = [cell, rowspan - 1]
@@ -673,6 +673,22 @@ class _Walker:
         return grid, headers, captions
 
 
+def _all_bold(td) -> bool:
+    """All the text of the cell sits inside ``<b>`` / ``<strong>`` (or a ``font-weight:
+    bold`` style)."""
+    texts = "".join(t for t in td.itertext()).split()
+    if not texts:
+        return False
+    bold = []
+    for el in td.iter():
+        if not isinstance(el.tag, str):
+            continue
+        style = (el.get("style") or "").replace(" ", "").lower()
+        if el.tag.lower() in ("b", "strong") or "font-weight:bold" in style or "font-weight:700" in style:
+            bold += "".join(el.itertext()).split()
+    return bold == texts or (len(bold) >= len(texts) and set(texts) <= set(bold))
+
+
 @dataclass
 class _CellRead:
     col: int
@@ -680,6 +696,7 @@ class _CellRead:
     blocks: list
     text: str
     v_merged: bool = False
+    bold: bool = False
 
 
 def cell_text(blocks: list[Block]) -> str:
@@ -944,7 +961,7 @@ def tables_from_fragment(markup: str, prov: Provenance) -> list[Table]:
         layout = is_layout_table(texts, walker.task_width)
         if not layout:
             walker.task_width = max((sum(c.span for c in row) for row in grid), default=0)
-        rows = [Row([Cell(c.text, c.span, c.v_merged) for c in row], prov, header_hint=hdr)
+        rows = [Row([Cell(c.text, c.span, c.v_merged, c.bold) for c in row], prov, header_hint=hdr)
                 for row, hdr in zip(grid, headers) if row]
         out.append(Table(rows, prov, layout=layout, page_break_before=False))
     return out

@@ -142,6 +142,23 @@ def _lost_merge(row: Row, cells: list[str], cmap: ColumnMap) -> bool:
     return bool(first) and not _BARE_LABEL.match(first) and not _HEADING_IN_CELL.match(first.split("\n")[0][:12])
 
 
+_ENUM = re.compile(r"^\((\d{1,2})\)")
+
+
+def _continues_text(prev: RawRow, row: RawRow) -> bool:
+    """A row without label or lead whose content carries on the task above it: a
+    sentence cut mid-way (it starts in lower case) or the next item of a ``(1) … (2) …``
+    run — the rest of a row a page break cut, where the conversion lost the repeated
+    header that would say so."""
+    content = row.values["content"].lstrip()
+    if not content or row.values["lead"].strip() or prev.is_group or not prev.values["tt"]:
+        return False
+    if content[0].islower():
+        return True
+    m = _ENUM.match(content)
+    return bool(m) and f"({int(m.group(1)) - 1})" in prev.values["content"]
+
+
 def _append(target: RawRow, cont: RawRow) -> None:
     for fld, text in cont.values.items():
         if text:
@@ -287,8 +304,9 @@ def _table_rows(table: Table, texts: list[list[str]], start: int, cmap: ColumnMa
             # lead column before the content); a group's title is its content (rule 3, 5)
             data.values[title_field] = ""
             data.values["content"] = title
-        if (after_header or block_start) and not data.values["tt"] and out.rows and not data.heading \
-                and not (first and block_start) and out.rows[-1].table == table_no:
+        if out.rows and out.rows[-1].table == table_no and not data.values["tt"] and not data.heading and (
+                ((after_header or block_start) and not (first and block_start))
+                or _continues_text(out.rows[-1], data)):
             _append(out.rows[-1], data)
         else:
             data.first_of_table = first and not any(r.table == table_no for r in out.rows)
