@@ -130,6 +130,46 @@ def _merged_title(row: Row, cmap: ColumnMap) -> str:
     return cells[1].text
 
 
+_TIME_START = re.compile(r"^[-–+•]?\s*(?:quý|năm|tháng|thường xuyên|hằng|hàng|giai đoạn|trước|trong năm|"
+                         r"trong quý|trong tháng|từ năm|định kỳ|hoàn thành|(?:thực hiện|triển khai) (?:thường xuyên|trong|từ|"
+                         r"hằng|hàng|định kỳ|giai đoạn)|(?:19|20)\d\d|\d{1,2}/)", re.I)
+_AGENCY_HEAD = re.compile(r"^[-–+•]?\s*(?:Sở|Bộ|UBND|Ủy ban|Uỷ ban|Ban|Phòng|Văn phòng|Trung tâm|Các|các|Cục|"
+                          r"Chi cục|Viện|Đài|Công an|Ngân hàng|Hội|Đoàn|Thành phố|Tỉnh|Huyện|Xã)\b")
+
+
+def _features(text: str) -> tuple[float, float, float]:
+    """What a cell looks like: its length (log), an agency's name, a time."""
+    import math
+
+    t = text.strip()
+    return (math.log1p(len(t)), float(bool(_AGENCY_HEAD.match(t))), float(bool(_TIME_START.match(t))))
+
+
+OFFSET_MARGIN = 1.0  # how much better other columns must fit before a short row leaves the rightmost ones
+
+
+def _best_offset(cells: list[str], full_rows: list[list[str]], width: int) -> int:
+    """The first column of a run of cells that stand in consecutive columns: the
+    rightmost columns, unless other columns' cells (in the table's full rows) look
+    clearly more like them (a name in the lead column, a date in the deadline one)."""
+    k = len(cells)
+    if not full_rows:
+        return width - k
+    profiles = []
+    for j in range(width):
+        feats = [_features(r[j]) for r in full_rows if j < len(r)]
+        profiles.append(tuple(sum(f[i] for f in feats) / len(feats) for i in range(3)))
+    mine = [_features(c) for c in cells]
+
+    def cost(at: int) -> float:
+        return sum(abs(m[0] - profiles[at + i][0]) / 3 + abs(m[1] - profiles[at + i][1])
+                   + 1.5 * abs(m[2] - profiles[at + i][2]) for i, m in enumerate(mine))
+
+    right = width - k  # where a merge most often leaves the cells: TT, content, lead merged down
+    best = min(range(width - k + 1), key=lambda at: (cost(at), -at))
+    return best if cost(best) < cost(right) - OFFSET_MARGIN else right
+
+
 def _lost_merge(row: Row, cells: list[str], cmap: ColumnMap) -> bool:
     """A row with fewer cells than the table has columns, none merged across, whose
     first cell is not a label and whose last cell is filled: the cells a vertical merge covers were dropped (a web
@@ -275,6 +315,7 @@ def _table_rows(table: Table, texts: list[list[str]], start: int, cmap: ColumnMa
     after_header = start > 0
     block_start = True
     prev_cells: Optional[list[str]] = None
+    full_rows: list[list[str]] = []  # the table's rows with all their cells, for column profiles
     for k in range(start, len(table.rows)):
         row, cells = table.rows[k], texts[k]
         if not "".join(cells).strip():
@@ -286,9 +327,12 @@ def _table_rows(table: Table, texts: list[list[str]], start: int, cmap: ColumnMa
             continue
         if prev_cells is not None and table.sparse and _lost_merge(row, cells, cmap):
             # a conversion that drops the cells a vertical merge covers: the row's cells
-            # are its rightmost columns, the columns before them continue the row above
-            missing = cmap.width - len(cells)
-            cells = prev_cells[:missing] + cells
+            # stand in the columns whose earlier cells they resemble most; the others
+            # continue the row above
+            at = _best_offset(cells, full_rows, cmap.width)
+            cells = prev_cells[:at] + cells + prev_cells[at + len(cells):]
+        elif len(cells) == cmap.width:
+            full_rows.append(cells)
         data = _to_row(cells, cmap, row.prov)
         prev_cells = align(cells, cmap.width)
         data.table = table_no
