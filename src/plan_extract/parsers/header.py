@@ -61,6 +61,8 @@ def parse_header(z: Zones) -> Header:
         h.issuer = one_line(" ".join(p[i].text for i in z.issuer))
     h.legal_bases = [one_line(x.text) for x in z.texts(z.preamble) if LEGAL_BASIS.match(x.text)]
     _parse_closing(z, h)
+    if h.issue_date is None:
+        _date_from_adoption(z, h)
     if h.issuer is None:
         h.issuer = _issuer_from_appendix(z)
     return h
@@ -95,6 +97,22 @@ def unflatten_closing(lines: list[str]) -> list[str]:
             continue
         out.append(line)
     return out
+
+
+_ADOPTED = re.compile(r"\b(?:thông qua|ký ban hành|ban hành)\b[^.;]{0,80}?\bngày\s+(?P<d>\d{1,2})\s+tháng\s+"
+                      r"(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})", re.I)
+
+
+def _date_from_adoption(z: Zones, h: Header) -> None:
+    """A resolution prints no place-and-date line: its date is the day it was adopted,
+    in the sentence that closes the body (``… thông qua tại Phiên họp thứ 49 ngày 26
+    tháng 9 năm 2025``)."""
+    paras = z.paragraphs[z.body[0]:z.closing[1]]
+    for p in reversed(paras[-12:]):
+        m = _ADOPTED.search(p.text)
+        if m:
+            h.issue_date, h.issue_date_precision = parse_issue_date(m)
+            return
 
 
 def _parse_closing(z: Zones, h: Header) -> None:
