@@ -198,3 +198,15 @@ def test_a_row_cut_by_a_page_break_without_a_repeated_header_is_rejoined():
         ("2", "Xây dựng quy chế phối hợp và định kỳ tổ chức đánh giá, công bố kết quả.", "Bộ Nội vụ"),
         ("", "Hướng dẫn thực hiện", "Bộ Tư pháp"),
     ]
+
+
+def test_number_and_date_fields_a_narrow_cell_wrapped_are_rejoined():
+    from plan_extract.ir import Paragraph, Provenance
+    from plan_extract.parsers.layout import join_cut_fields
+
+    prov = Provenance("x.pdf", page=1)
+    paras = [Paragraph("Số: /KH-", prov), Paragraph("SCT", prov, gap_before=False),
+             Paragraph("Lào Cai, ngày tháng năm", prov), Paragraph("2026", prov, gap_before=False),
+             Paragraph("Kế hoạch năm", prov), Paragraph("2026", prov, gap_before=False)]
+    assert [p.text for p in join_cut_fields(paras)] == ["Số: /KH-SCT", "Lào Cai, ngày tháng năm 2026",
+                                                       "Kế hoạch năm", "2026"]

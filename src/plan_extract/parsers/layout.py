@@ -24,6 +24,7 @@ DATE_LINE = re.compile(
     r"^(?P<place>[^,\n]{2,40}?),\s*ngày\s*(?P<d>\d ?\d|\d)?\s*(?:/|tháng)\s*(?P<m>\d ?\d|\d)?\s*"
     r"(?:/|năm)\s*(?P<y>\d{4})", re.I)
 _NUMBER_COLON = re.compile(r"^(?:\w+\s+){0,2}Số\s*:", re.I)
+DATE_START = re.compile(r"^[^,\n]{2,40}?,\s*ngày\b", re.I)
 RECIPIENTS_LINE = re.compile(r"^Nơi\s+nhận\s*:?", re.I)
 SECTION_LABEL = re.compile(
     r"^(?:(?P<article>Điều\s+\d+)\s*[.:]?|(?P<roman>[IVXLC]+)\s*\.|(?P<dotted>\d{1,2}(?:\.\d{1,2})+)\.?"
@@ -89,8 +90,26 @@ def _block_after(paras: list[Paragraph], start: int) -> list[int]:
     return idx
 
 
+_CUT_FIELD = re.compile(r"(?:[-/]|\b(?:ngày|tháng|năm))$", re.I)
+
+
+def join_cut_fields(paragraphs: list[Paragraph]) -> list[Paragraph]:
+    """Lines of one block that a narrow cell wrapped inside a field: ``Số: /KH-`` +
+    ``SCT``, ``Lào Cai, ngày tháng năm`` + ``2026``."""
+    out: list[Paragraph] = []
+    for p in paragraphs:
+        if out and not p.gap_before and _CUT_FIELD.search(out[-1].text) and p.text[:1].isalnum() \
+                and len(p.text) <= 20 and (NUMBER_LINE.match(out[-1].text) or DATE_START.match(out[-1].text)):
+            prev = out[-1]
+            sep = "" if prev.text.endswith(("-", "/")) else " "
+            out[-1] = Paragraph(f"{prev.text}{sep}{p.text}", prev.prov, prev.gap_before, prev.page_break_before)
+        else:
+            out.append(p)
+    return out
+
+
 def find_zones(ir: DocumentIR) -> Zones:
-    paras = rejoin(ir.paragraphs())
+    paras = rejoin(join_cut_fields(ir.paragraphs()))
     z = Zones(paragraphs=paras)
     n = len(paras)
     head_limit = min(n, 40)
