@@ -136,3 +136,15 @@ def test_gazetteer_is_complete():
     assert len(g.current.communes) > 3300
     assert g.unit("tinh", "01").name == "Hà Nội"
     assert "vietnamadminunits" in g.meta["source"]
+
+
+def test_a_city_run_by_the_centre_is_a_province_whatever_the_issuer_says():
+    from plan_extract.normalize.jurisdiction import resolve_jurisdiction
+
+    j = resolve_jurisdiction(None, "CHỦ TỊCH ỦY BAN NHÂN DÂN THÀNH PHỐ HỒ CHÍ MINH", "", "2014-06-28")
+    assert (j.level, j.province, j.district) == ("tinh", "Hồ Chí Minh", None)
+    j = resolve_jurisdiction(None, "ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI", "", "2025-11-24")
+    assert (j.level, j.province) == ("tinh", "Hà Nội")
+    # a city of a province stays a district-level unit
+    j = resolve_jurisdiction("Thái Nguyên", "ỦY BAN NHÂN DÂN THÀNH PHỐ THÁI NGUYÊN", "", "2024-01-10")
+    assert (j.level, j.district) == ("huyen", "Thái Nguyên")

@@ -309,6 +309,17 @@ class _Hint:
     name: Optional[str] = None
 
 
+def _is_central_city(name: str) -> bool:
+    """A province-level unit of type ``thành phố`` carries this name (in either structure)."""
+    gaz = Gazetteer.get()
+    key = fold_name(name)
+    for st in (gaz.current, gaz.legacy):
+        for u in st.provinces.values():
+            if fold_name(u.name) == key and u.type.lower() == "thành phố":
+                return True
+    return False
+
+
 def _issuer_hint(issuer: Optional[str]) -> _Hint:
     if not issuer:
         return _Hint()
@@ -317,7 +328,10 @@ def _issuer_hint(issuer: Optional[str]) -> _Hint:
     if m:
         tw = _norm_type(m.group(1))
         name = m.group(2).strip(" .,;") or None
-        return _Hint(LEVEL_OF_TYPE.get(tw), tw, name)
+        level = LEVEL_OF_TYPE.get(tw)
+        if tw == "thành phố" and name and _is_central_city(name):
+            level = "tinh"  # Hà Nội, Hồ Chí Minh, Hải Phòng …: a city run by the centre is a province
+        return _Hint(level, tw, name)
     if _PROVINCIAL_BODY.search(text):
         return _Hint("tinh")
     if re.search(r"\bphòng\b", text, re.I):
