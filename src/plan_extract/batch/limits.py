@@ -8,16 +8,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Iterator, Optional
 
+from ..errors import FileTimeout
+
+__all__ = ["FileTimeout", "Limits", "apply_memory_limit", "time_limit"]
+
 
 @dataclass(frozen=True)
 class Limits:
     max_bytes: int = 64 * 1024 * 1024       # --max-size MB
     max_seconds: float = 60.0               # --timeout seconds per file
     max_memory_mb: Optional[int] = 2048     # --max-memory MB per worker process (None: no limit)
-
-
-class FileTimeout(BaseException):
-    """Not an Exception: libraries' ``except Exception`` blocks must not swallow it."""
 
 
 _AGAIN = 0.25  # seconds between alarms after the first

@@ -6,9 +6,8 @@ from __future__ import annotations
 import hashlib
 import re
 from pathlib import Path
-from typing import Optional
 
-from ..errors import Empty, Unreadable, Unsupported
+from ..errors import Empty, Unreadable, Unsupported, limit_error  # noqa: F401 - limit_error: re-exported
 from ..ir import DocumentIR, SourceInfo
 
 TEXT_EXTENSIONS = {".txt", ".md", ".markdown", ".text"}
@@ -17,23 +16,6 @@ SOFFICE_EXTENSIONS = {".doc", ".odt", ".rtf"}  # converted to .docx by LibreOffi
 SUPPORTED_EXTENSIONS = TEXT_EXTENSIONS | HTML_EXTENSIONS | SOFFICE_EXTENSIONS | {".docx", ".pdf"}
 _HTML_START = re.compile(rb"^\s*(?:<\?xml[^>]{0,200}\?>\s*)?(?:<!--.{0,2000}?-->\s*)*"
                          rb"<(?:!doctype\s+html|html)\b", re.I | re.S)
-
-
-def limit_error(exc: Optional[BaseException]) -> Optional[BaseException]:
-    """The batch's per-file limit, time (``FileTimeout``) or memory (``MemoryError``),
-    behind ``exc``: itself, or wrapped by a library (pdfplumber wraps whatever pdfminer
-    raises in ``PdfminerException``). A reader re-raises it instead of turning it into
-    a rejection of its own or a page warning. None when the error is something else."""
-    from ..batch.limits import FileTimeout
-
-    seen: set[int] = set()
-    while exc is not None and id(exc) not in seen:
-        seen.add(id(exc))
-        if isinstance(exc, (MemoryError, FileTimeout)):
-            return exc
-        inner = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else None
-        exc = inner or exc.__cause__ or exc.__context__
-    return None
 
 
 def _looks_like_html(data: bytes) -> bool:

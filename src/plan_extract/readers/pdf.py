@@ -24,11 +24,10 @@ import os
 from dataclasses import dataclass, field
 from typing import Optional, Union
 
-from ..errors import Damaged, Encrypted, ReadError, TooLarge
+from ..errors import Damaged, Encrypted, ReadError, TooLarge, limit_error
 from ..ir import Block, DocumentIR, Overlay, Paragraph, Provenance, SourceInfo, Table
 from ..model import DocWarning, warning
 from ..options import PdfOptions
-from . import limit_error
 from .pdf_check import check_text_layer
 from .pdf_layout import Line, Measure, drop_running_lines, group_lines, lines_from_glyphs, measure_of
 from .pdf_objects import PageObjects, page_objects
