@@ -30,7 +30,7 @@ def warm_up(options: Options) -> None:
     shares them, instead of every worker loading them again."""
     from .normalize import deadlines  # noqa: F401
     from .normalize.jurisdiction import Gazetteer
-    from .parsers.tasktable.columns import classify_header_cell
+    from .vocabulary import classify_header_cell
     from .readers import text  # noqa: F401
 
     options.registry  # noqa: B018 - a cached property: loads the registry

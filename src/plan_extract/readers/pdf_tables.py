@@ -23,7 +23,7 @@ from typing import Optional, Sequence
 
 from ..ir import Cell, Provenance, Row, Table
 from ..normalize.text import fold
-from ..parsers.tasktable.columns import is_numbering_row
+from ..vocabulary import is_numbering_row
 from .pdf_layout import Word, group_lines
 from .pdf_paragraphs import join_wrapped
 from .tablekind import column_fields, header_row_index
