@@ -8,20 +8,13 @@ from typing import Optional
 
 from ..model import Header
 from ..normalize.text import one_line
-from .layout import DATE_LINE, NUMBER_LINE, RECIPIENTS_LINE, Zones, doc_type_of
+from .layout import DATE_LINE, NUMBER_LINE, RECIPIENTS_LINE, Zones, doc_type_of, looks_like_name
 
 AUTHORITY = re.compile(r"^(?:KT|TM|TL|TUQ|Q)\s*\.\s*\S")
 POSITION_WORDS = re.compile(r"\b(CHỦ TỊCH|GIÁM ĐỐC|TRƯỞNG|BÍ THƯ|CHÁNH|THỦ TRƯỞNG|TỔNG|CỤC TRƯỞNG|"
                             r"VỤ TRƯỞNG|BỘ TRƯỞNG|THỨ TRƯỞNG|PHÓ)\b")
-_NAME_WORD = re.compile(r"^[A-ZÀ-ỸĐ][a-zà-ỹđ]+$")
 LEGAL_BASIS = re.compile(r"^(Căn cứ|Thực hiện)\b", re.I)
 _ITEM = re.compile(r"^[-+•–]\s*")
-
-
-def looks_like_name(text: str) -> bool:
-    """A person's name as printed under a signature: 2 to 6 capitalised words."""
-    words = one_line(text).split()
-    return 2 <= len(words) <= 6 and all(_NAME_WORD.match(w) for w in words)
 
 
 def _is_upper(text: str) -> bool:
