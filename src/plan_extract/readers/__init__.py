@@ -89,6 +89,6 @@ def read(path: Path | str, data: bytes | None = None, sha256: str | None = None,
         from .html import read_html
         return read_html(data, info)
     if fmt in ("odt", "rtf"):
-        from .soffice import read_converted
+        from .docx import read_converted
         return read_converted(path, data, info, fmt)
     raise Unsupported(f"unsupported format: {fmt}")

@@ -474,3 +474,11 @@ def read_doc(path: Union[str, Path], data: bytes, info: SourceInfo) -> DocumentI
     doc = read_docx(converted, info)
     doc.warnings.append(warning("converted_from_doc", "converted from .doc with LibreOffice"))
     return doc
+
+
+def read_converted(path: Union[str, Path], data: bytes, info: SourceInfo, fmt: str) -> DocumentIR:
+    """An OpenDocument or RTF file: converted to .docx by LibreOffice, then read as such."""
+    converted = convert_with_soffice(path, data, "docx", source_format=fmt)
+    doc = read_docx(converted, info)
+    doc.warnings.append(warning("converted_from_doc", f"converted from .{fmt} with LibreOffice"))
+    return doc

@@ -27,6 +27,18 @@ _DIGITS = re.compile(r"^\d{1,3}$")
 EDGE_ZONE = 0.12  # share of the page height where running headers and footers live
 
 
+@dataclass(slots=True)
+class Glyph:
+    """One character as :mod:`.pdf_objects` takes it from the page: text, box, size."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+
+
 @dataclass
 class Word:
     text: str

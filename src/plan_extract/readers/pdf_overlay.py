@@ -28,7 +28,7 @@ from typing import Optional, Sequence
 
 from ..ir import Overlay
 from ..options import PdfOptions
-from .pdf_layout import Line, Word, lines_from_glyphs
+from .pdf_layout import Glyph, Line, Word, lines_from_glyphs
 
 
 @dataclass(slots=True)
@@ -252,8 +252,6 @@ def _cluster(pieces: list[_Piece]) -> list[list[_Piece]]:
 def to_overlays(kind_glyphs: dict[str, list], page: int, turn_box) -> list[Overlay]:
     """Overlay records of one page. ``turn_box`` maps a page box into the page's
     reading frame (the frame body lines use)."""
-    from .pdf_objects import Glyph
-
     out: list[Overlay] = []
     for kind, glyphs in kind_glyphs.items():
         if not glyphs:
