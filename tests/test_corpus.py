@@ -2,8 +2,9 @@
 written by reading their sources (tests/corpus/gold/*.notes.md). The figures are the
 contract's scorer's (tests/corpus/score.py, a copy of the shared eval script).
 
-The floors below are what the pipeline reaches now, so that no change loses ground;
-the issue's targets are asserted too, as a strict expected failure until they hold.
+The issue's targets are asserted as they are (perfect rows 0.95, row recall 0.98,
+header 0.95); the agency-split target (0.9) is not reached yet: a floor at what the
+pipeline reaches holds it, and the target stands as a strict expected failure.
 """
 from __future__ import annotations
 
@@ -73,18 +74,26 @@ def test_gold_files_are_documents_of_the_corpus():
     assert sum(len(g["tasks"]) for g in gold) >= 500
 
 
-def test_corpus_figures_hold_at_their_floors(corpus_out):
-    f = _figures(corpus_out)
-    assert f["perfect_rows"] >= 0.91, f
-    assert f["row_recall"] >= 0.93, f
-    assert f["row_precision"] >= 0.98, f
-    assert f["header"] >= 0.94, f
-
-
-@pytest.mark.xfail(strict=True, reason="issue targets not reached yet: see bench/RESULTS-corpus.md")
 def test_corpus_figures_reach_the_issue_targets(corpus_out):
     f = _figures(corpus_out)
-    assert f["perfect_rows"] >= 0.95 and f["row_recall"] >= 0.98 and f["header"] >= 0.95, f
+    assert f["perfect_rows"] >= 0.95, f
+    assert f["row_recall"] >= 0.98, f
+    assert f["row_precision"] >= 0.98, f
+    assert f["header"] >= 0.95, f
+
+
+def test_agency_cells_split_into_the_right_mentions(corpus_out):
+    splits = bench.agency_split_share(corpus_out)
+    ok = sum(a for a, _ in splits.values())
+    cells = sum(b for _, b in splits.values())
+    assert cells >= 700
+    assert ok / cells >= 0.80, (ok, cells)
+
+
+@pytest.mark.xfail(strict=True, reason="agency splits at 0.82 of the 0.9 target: see bench/RESULTS-corpus.md")
+def test_agency_cells_reach_the_issue_target(corpus_out):
+    splits = bench.agency_split_share(corpus_out)
+    assert sum(a for a, _ in splits.values()) / sum(b for _, b in splits.values()) >= 0.9
 
 
 def test_every_document_does_at_least_as_well_as_the_generic_baseline(corpus_out):

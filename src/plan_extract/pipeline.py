@@ -59,8 +59,17 @@ def build_document(ir: DocumentIR, doc_id: str, options: Options) -> DocumentRes
     header = parse_header(zones)
     apply_stamp(header, ir.overlays)
     body, notes = split_footnotes(zones.texts(zones.body))
+    attached, attached_notes = split_footnotes(zones.texts(zones.attached))
+    notes += attached_notes
     clean = mark_remover(notes)
     sections, section_warnings = parse_sections(body, clean)
+    if attached:
+        # the issued document's sections: their own stack, after the decision's
+        more, more_warnings = parse_sections(attached, clean)
+        for s in more:
+            s.parent = s.parent + len(sections) if s.parent is not None else None
+        sections += more
+        section_warnings += more_warnings
     if not tasks and not sections and header.doc_type is None and header.number_raw is None:
         raise NotAPlan("not a plan document: no number/symbol line, document type, numbered sections "
                         "or task table found")
@@ -116,7 +125,8 @@ def _normalise(doc: DocumentResult, zones, options: Options) -> None:
     body_text = "\n".join(p.text for p in zones.paragraphs[: zones.closing[0]])
     h.jurisdiction = resolve_jurisdiction(h.place, h.issuer, body_text, h.issue_date)
     matcher = _matcher(options, h.jurisdiction, h.issuer)
-    year = h.year
+    # a missing year is the plan's year: the one its title names, else the issue year (SPEC 4)
+    year = doc_warnings.title_plan_year(h.title) or h.year
     month = int(h.issue_date[5:7]) if h.issue_date and len(h.issue_date) >= 7 else None
     for t in doc.tasks:
         if not t.is_group:

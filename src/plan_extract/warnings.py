@@ -7,15 +7,28 @@ import re
 from typing import Optional
 
 from .model import DocumentResult, DocWarning, warning
+from .normalize.text import fold
 from .parsers.layout import Zones
 
 _TITLE_YEAR = re.compile(r"\bnăm\s+(\d{4})\b", re.I)
 _ANNEX_DATE = re.compile(r"kèm theo\s+(?:các\s+)?[^()]{0,60}?ngày\s+(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})", re.I)
 
 
+_DATE_YEAR = re.compile(r"(?:ngày\s+\d{1,2}\s+)?tháng\s+\d{1,2}\s+năm\s+\d{4}|\d{1,2}/\d{1,2}/\d{4}", re.I)
+_HORIZON = re.compile(r"(?:đến|tới|giai đoạn|tầm nhìn|thời kỳ)\s+(?:năm\s+)?\d{4}(?:\s*[-–]\s*\d{4})?", re.I)
+
+
+def title_plan_year(title: Optional[str]) -> Optional[int]:
+    """The one year a plan for a single year names in its title (``… năm 2026``);
+    dates of cited documents (``ngày 22 tháng 12 năm 2024``) and horizons (``đến năm
+    2030``, ``giai đoạn 2026 - 2030``) are not plan years. None when no single one."""
+    text = _HORIZON.sub(" ", _DATE_YEAR.sub(" ", title or ""))
+    years = {int(y) for y in _TITLE_YEAR.findall(text)}
+    return years.pop() if len(years) == 1 else None
+
+
 def plan_year(doc: DocumentResult) -> Optional[int]:
-    m = _TITLE_YEAR.search(doc.header.title or "")
-    return int(m.group(1)) if m else None
+    return title_plan_year(doc.header.title)
 
 
 def _issue_floor(issue: str) -> str:
@@ -56,4 +69,57 @@ def check(doc: DocumentResult, zones: Zones) -> list[DocWarning]:
                     out.append(warning("appendix_date", f"the appendix cites {cited} (line {p.prov.line}) while the "
                                        f"header says {doc.header.issue_date}", page=p.prov.page, line=p.prov.line))
                 break
+    out += _garbled_rows(doc) + _repeated_rows(doc)
+    return out
+
+
+# a Vietnamese syllable, written without its tone marks: onset, vowels, final consonant
+_SYLLABLE = re.compile(r"^(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?"
+                       r"[aeiouy]{1,3}(?:ch|ng|nh|[cmnpt])?$")
+_WORD = re.compile(r"[^\W_]+")
+MIN_WORDS = 8  # a cell shorter than this is not judged
+MAX_FOREIGN_SHARE = 0.35  # more words than this that no Vietnamese syllable spells: garbled
+
+
+def foreign_share(text: str) -> tuple[int, int]:
+    """(words that no Vietnamese syllable spells, lower-case words) of a text. Words
+    with capitals (names, abbreviations: UBND, IoT) are not judged; a word that mixes
+    letters and digits (``t2thr0iốể3nn0g``) counts as foreign."""
+    bad = total = 0
+    for w in _WORD.findall(text):
+        if not w.islower() and not any(ch.isdigit() for ch in w):
+            continue
+        if w.isdigit():
+            continue
+        total += 1
+        if any(ch.isdigit() for ch in w) or not _SYLLABLE.match(fold(w)):
+            bad += 1
+    return bad, total
+
+
+def _garbled_rows(doc: DocumentResult) -> list[DocWarning]:
+    """Rows whose text does not read as Vietnamese (letters of a stamp or of two
+    columns interleaved, a font without a Unicode map)."""
+    out = []
+    for t in doc.tasks:
+        bad, total = foreign_share(" ".join((t.content, t.lead, t.support, t.deadline, t.product)))
+        if total >= MIN_WORDS and bad > MAX_FOREIGN_SHARE * total:
+            out.append(warning("not_vietnamese", f"row {t.row} ({t.tt}): {bad} of {total} words are not "
+                               "Vietnamese syllables", **_at(t)))
+    return out
+
+
+def _repeated_rows(doc: DocumentResult) -> list[DocWarning]:
+    """Task rows equal to an earlier row in every field (a table read twice, a merged
+    row duplicated)."""
+    seen: dict[tuple, int] = {}
+    out = []
+    for t in doc.tasks:
+        key = (t.tt, t.content, t.lead, t.support, t.deadline, t.product)
+        if not any(key[1:]):
+            continue
+        if key in seen:
+            out.append(warning("repeated_rows", f"row {t.row} ({t.tt}) repeats row {seen[key]}", **_at(t)))
+        else:
+            seen[key] = t.row
     return out

@@ -356,9 +356,11 @@ _STARTERS_CAP = ["Văn phòng", "Phòng", "Sở", "Ban", "Trung tâm", "Đài", 
                  "Toà án", "Viện", "Mặt trận", "Hội", "Đoàn", "Liên đoàn", "Bộ", "Hạt", "Ngân hàng",
                  "Huyện ủy", "Huyện uỷ", "Tỉnh ủy", "Tỉnh uỷ", "Đảng ủy", "Đảng uỷ", "Công ty", "Viettel",
                  "VNPT", "Hợp tác xã", "Người dân", "Tổ chức", "Chủ tịch", "Thường trực", "Lãnh đạo",
-                 "Giám đốc", "Cơ quan", "Đơn vị", "Nhân viên", "Công chức", "Cán bộ", "Phó"]
+                 "Giám đốc", "Cơ quan", "Đơn vị", "Nhân viên", "Công chức", "Cán bộ", "Phó", "Thành phố",
+                 "Tập đoàn", "Hiệp hội", "Liên hiệp"]
 _STARTERS_ANY = ["các", "ủy ban", "uỷ ban", "ubnd", "hđnd", "ubmttq", "mttq", "bhxh", "kbnn", "chuyên trách",
-                 "hội đồng nhân dân", "ủy ban nhân dân", "uỷ ban nhân dân"]
+                 "hội đồng nhân dân", "ủy ban nhân dân", "uỷ ban nhân dân", "doanh nghiệp",
+                 "cộng đồng", "một số"]
 _STARTER_RE = re.compile(
     r"^(?:" + "|".join(re.escape(s) for s in sorted(_STARTERS_CAP, key=len, reverse=True)) + r")\b"
     r"|^(?i:" + "|".join(re.escape(s) for s in sorted(_STARTERS_ANY, key=len, reverse=True)) + r")\b")
@@ -395,12 +397,17 @@ def _restore(text: str) -> str:
     return text
 
 
+_ACRONYM = re.compile(r"^[A-ZĐ]{2,6}$")  # VTV, VOV, TTXVN: an agency of its own
+
+
 def _starts_agency(part: str) -> bool:
     part = part.strip()
+    if _ACRONYM.match(part):
+        return True
     if not part or not _STARTER_RE.match(part):
         return False
     words = part.split()
-    if len(words) == 1 and words[0].lower() not in _SINGLE_WORD_AGENCIES:
+    if len(words) == 1 and words[0].lower() not in _SINGLE_WORD_AGENCIES and words[0].lower() != "bộ":
         return False
     return True
 

@@ -10,8 +10,8 @@ from ..model import Header
 from ..normalize.text import one_line
 from .layout import DATE_LINE, NUMBER_LINE, RECIPIENTS_LINE, Zones, doc_type_of, looks_like_name
 
-AUTHORITY = re.compile(r"^(?:KT|TM|TL|TUQ|Q)\s*\.\s*\S")
-POSITION_WORDS = re.compile(r"\b(CHỦ TỊCH|GIÁM ĐỐC|TRƯỞNG|BÍ THƯ|CHÁNH|THỦ TRƯỞNG|TỔNG|CỤC TRƯỞNG|"
+AUTHORITY = re.compile(r"^(?:KT|TM|TL|TUQ|Q|K/T|T/M|T/L)\s*\.\s*\S")
+POSITION_WORDS = re.compile(r"\b(CHỦ TỊCH|GIÁM ĐỐC|THỦ TƯỚNG|TRƯỞNG|BÍ THƯ|CHÁNH|THỦ TRƯỞNG|TỔNG|CỤC TRƯỞNG|"
                             r"VỤ TRƯỞNG|BỘ TRƯỞNG|THỨ TRƯỞNG|PHÓ)\b")
 LEGAL_BASIS = re.compile(r"^(Căn cứ|Thực hiện)\b", re.I)
 _ITEM = re.compile(r"^[-+•–]\s*")
@@ -24,6 +24,7 @@ def _is_upper(text: str) -> bool:
 
 def parse_issue_date(m: re.Match) -> tuple[Optional[str], Optional[str]]:
     y, mo, d = m.group("y"), m.group("m"), m.group("d")
+    mo, d = (x.replace(" ", "") if x else x for x in (mo, d))  # "tháng 0 6": a digit set apart
     if not y:
         return None, None
     year = int(y)
@@ -58,8 +59,39 @@ def parse_header(z: Zones) -> Header:
     return h
 
 
+_TRAILING_NAME = re.compile(r"^(?P<head>.*?[A-ZÀ-ỸĐ]{2,}[^a-zà-ỹđ]*?)\s+(?P<name>(?:[A-ZÀ-ỸĐ][a-zà-ỹđ]+\s*){2,6})$")
+_POSITION_START = re.compile(r"\b(?:PHÓ\s|(?:CHỦ TỊCH|GIÁM ĐỐC|THỦ TƯỚNG|BỘ TRƯỞNG|TRƯỞNG BAN|TRƯỞNG ĐOÀN|"
+                             r"CHÁNH VĂN PHÒNG|VIỆN TRƯỞNG|CỤC TRƯỞNG|VỤ TRƯỞNG|BÍ THƯ)$)")
+
+
+def unflatten_closing(lines: list[str]) -> list[str]:
+    """The closing as lines, where a conversion flattened it into one line a cell:
+    ``Nơi nhận: - A; - B;`` gives one line per recipient, and ``KT. THỦ TƯỚNG PHÓ THỦ
+    TƯỚNG Trương Hòa Bình`` gives the authority, the position and the name."""
+    out: list[str] = []
+    for line in lines:
+        if RECIPIENTS_LINE.match(line) and re.search(r"[;:]\s*-\s", line):
+            head, *items = re.split(r"(?:(?<=[:;.])|^)\s*-\s+", line)
+            out.append(head.strip())
+            out += [f"- {it.strip()}" for it in items if it.strip()]
+            continue
+        m = _TRAILING_NAME.match(line.strip())
+        if m and _is_upper(m.group("head")) and len(m.group("head").split()) >= 2:
+            head = m.group("head").strip()
+            parts = [head]
+            auth = AUTHORITY.match(head)
+            if auth:
+                pos = _POSITION_START.search(head, auth.end())
+                if pos and pos.start() > auth.end():
+                    parts = [head[:pos.start()].strip(), head[pos.start():].strip()]
+            out += parts + [m.group("name").strip()]
+            continue
+        out.append(line)
+    return out
+
+
 def _parse_closing(z: Zones, h: Header) -> None:
-    lines = [x.text for x in z.texts(z.closing)]
+    lines = unflatten_closing([x.text for x in z.texts(z.closing)])
     authority: list[str] = []
     i = 0
     if lines and RECIPIENTS_LINE.match(lines[0]):

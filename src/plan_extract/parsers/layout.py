@@ -21,8 +21,9 @@ NUMBER_LINE = re.compile(
     r"^(?:(?:Nghị quyết|Quyết định|Kế hoạch|Chỉ thị|Thông báo|Công văn)\s+)?Số\s*[:.]?\s*"
     r"(?P<raw>[^\s/]*\s*/\s*[\wĐđ][\wĐđ\-/.]*)", re.I)
 DATE_LINE = re.compile(
-    r"^(?P<place>[^,\n]{2,40}?),\s*ngày\s*(?P<d>\d{1,2})?\s*(?:/|tháng)\s*(?P<m>\d{1,2})?\s*"
+    r"^(?P<place>[^,\n]{2,40}?),\s*ngày\s*(?P<d>\d ?\d|\d)?\s*(?:/|tháng)\s*(?P<m>\d ?\d|\d)?\s*"
     r"(?:/|năm)\s*(?P<y>\d{4})", re.I)
+_NUMBER_COLON = re.compile(r"^(?:\w+\s+){0,2}Số\s*:", re.I)
 RECIPIENTS_LINE = re.compile(r"^Nơi\s+nhận\s*:?", re.I)
 SECTION_LABEL = re.compile(
     r"^(?:(?P<article>Điều\s+\d+)\s*[.:]?|(?P<roman>[IVXLC]+)\s*\.|(?P<dotted>\d{1,2}(?:\.\d{1,2})+)\.?"
@@ -47,6 +48,7 @@ class Zones:
     body: tuple[int, int] = (0, 0)
     closing: tuple[int, int] = (0, 0)
     appendix: tuple[int, int] = (0, 0)
+    attached: tuple[int, int] = (0, 0)  # the body of a document the decision issues (a plan)
 
     def texts(self, span: tuple[int, int]) -> list[Paragraph]:
         return self.paragraphs[span[0]:span[1]]
@@ -101,8 +103,9 @@ def find_zones(ir: DocumentIR) -> Zones:
     head_limit = min(n, 40)
     for i in range(head_limit):
         t = paras[i].text
-        if z.number is None and NUMBER_LINE.match(t):
-            z.number = i
+        if NUMBER_LINE.match(t) and (z.number is None or (_NUMBER_COLON.match(t) and not
+                                                          _NUMBER_COLON.match(paras[z.number].text))):
+            z.number = i  # a "Số:" line wins over a "SỐ …" inside the issuing body's name
         elif z.date is None and DATE_LINE.match(t):
             z.date = i
         elif z.doc_type is None and doc_type_of(t):
@@ -120,7 +123,8 @@ def find_zones(ir: DocumentIR) -> Zones:
                and sum(len(paras[i].text) for i in z.title) < 300):
             z.title += _block_after(paras, cursor)
             cursor = z.title[-1] + 1
-        if cursor < n and _is_upper_line(paras[cursor].text) and not doc_type_of(paras[cursor].text.rstrip(":")):
+        if cursor < n and _is_upper_line(paras[cursor].text) and not doc_type_of(paras[cursor].text.rstrip(":")) \
+                and not SECTION_LABEL.match(paras[cursor].text):
             z.issuer = _block_after(paras, cursor)
             cursor = z.issuer[-1] + 1
     # body starts at the first section label; the preamble is what lies before it
@@ -128,13 +132,47 @@ def find_zones(ir: DocumentIR) -> Zones:
     closing_start = next((i for i in range(body_start, n) if RECIPIENTS_LINE.match(paras[i].text)), n)
     if closing_start == n:  # no "Nơi nhận": the closing starts at a signature authority line
         closing_start = next((i for i in range(body_start, n)
-                              if re.match(r"^(KT|TM|TL|TUQ)\.", paras[i].text)), n)
+                              if re.match(r"^(KT|TM|TL|TUQ|K/T|T/M|T/L)\.", paras[i].text)), n)
     z.preamble = (cursor, body_start)
     z.body = (body_start, closing_start)
     closing_end = _closing_end(paras, closing_start)
     z.closing = (closing_start, closing_end)
     z.appendix = (closing_end, n)
+    z.attached = _attached_body(paras, closing_end, z)
     return z
+
+
+_APPENDIX_TITLE = re.compile(r"^(?:PHỤ LỤC|Phụ lục)\b")
+_ISSUING_TYPES = ("Quyết định", "Nghị quyết", "Chỉ thị")
+
+
+def _issued_type(text: str) -> bool:
+    """An upper-case heading that names a document a decision issues: ``KẾ HOẠCH``,
+    ``CHƯƠNG TRÌNH HÀNH ĐỘNG CỦA CHÍNH PHỦ``, ``ĐỀ ÁN …``."""
+    if len(text) > 120 or not _is_upper_line(text):
+        return False
+    f = fold(text).upper()
+    return any(f == k or f.startswith(k + " ") for k, v in DOC_TYPES.items() if v not in _ISSUING_TYPES)
+
+
+def _attached_body(paras: list[Paragraph], start: int, z: Zones) -> tuple[int, int]:
+    """The numbered body of the document a decision issues (``KẾ HOẠCH`` … ``(Ban hành
+    kèm theo Quyết định …)`` after the decision's signature): from its first section
+    label to its own closing or the first appendix title. (start, start) when the
+    document issues none."""
+    n = len(paras)
+    if z.doc_type is None or doc_type_of(paras[z.doc_type].text) not in _ISSUING_TYPES:
+        return (start, start)
+    head = next((i for i in range(start, min(n, start + 25)) if _issued_type(paras[i].text)), None)
+    if head is None:
+        return (start, start)
+    begin = next((i for i in range(head + 1, min(n, head + 40)) if SECTION_LABEL.match(paras[i].text)), None)
+    if begin is None:
+        return (start, start)
+    end = next((i for i in range(begin, n) if RECIPIENTS_LINE.match(paras[i].text)
+                or _APPENDIX_TITLE.match(paras[i].text) or re.match(r"^(KT|TM|TL|TUQ|K/T|T/M|T/L)\.", paras[i].text)),
+               n)
+    return (begin, end)
 
 
 def _closing_end(paras: list[Paragraph], start: int) -> int:

@@ -23,9 +23,26 @@ def _is_pipe_row(line: str) -> bool:
     return s.startswith("|") and s.count("|") >= 2
 
 
-def _table_cells(line: str) -> Optional[list[str]]:
-    """The raw cells of a table line (a markdown pipe row or a tab-separated line),
-    or None when the line is running text."""
+_LAYOUT_GAP = re.compile(r"(?<=\S) {5,}(?=\S)")
+
+
+def is_layout_text(lines: list[str]) -> bool:
+    """Text a PDF converter wrote with its page layout: lines indented with spaces,
+    the halves of a page (``Số …`` | place and date) on one line, wide gaps between."""
+    body = [ln for ln in lines if ln.strip()]
+    if len(body) < 20 or any("\t" in ln for ln in body[:200]):
+        return False
+    indented = sum(1 for ln in body if ln.startswith("   "))
+    gapped = sum(1 for ln in body if _LAYOUT_GAP.search(ln.strip()))
+    return indented >= len(body) // 5 and gapped >= 3
+
+
+def _table_cells(line: str, layout: bool = False) -> Optional[list[str]]:
+    """The raw cells of a table line (a markdown pipe row or a tab-separated line, or
+    in layout text a line whose parts stand apart by wide gaps), or None when the line
+    is running text."""
+    if layout and "|" not in line and "\t" not in line and _LAYOUT_GAP.search(line.strip()):
+        return _LAYOUT_GAP.split(line.strip())
     if "|" in line and _is_pipe_row(line):
         s = line.strip()
         s = s[1:] if s.startswith("|") else s
@@ -92,6 +109,7 @@ def read_text(data: bytes, info: SourceInfo) -> DocumentIR:
         table_rows = []
 
     wrap = wrap_width(lines)
+    layout_text = is_layout_text(lines)
     # a conversion without blank lines: every paragraph it wrapped is a block of its own
     no_blank_lines = wrap is not None and sum(1 for ln in lines if not ln.strip()) < len(lines) // 100
     para_lines: list[tuple[int, str]] = []  # the physical lines of a paragraph the converter wrapped
@@ -138,7 +156,7 @@ def read_text(data: bytes, info: SourceInfo) -> DocumentIR:
             flush_para()
             gap = True
             continue
-        cells = _table_cells(line)
+        cells = _table_cells(line, layout_text)
         if cells is not None:
             flush_para()
             if _is_separator(line, cells):

@@ -167,7 +167,7 @@ def read_bar_table(lines: list[str], start: int, wrap: Optional[int] = None) -> 
         if bars >= 2:
             close_row(bars - 2)
             cur_line = pos + 1
-        elif cur and ((width is not None and len(cur) >= width) or line.lstrip().startswith("#")):
+        elif cur and ((width is not None and len(cur) >= _full_width(rows, width)) or _starts_block(line)):
             break  # a full row closed by one bar, then text (or a heading): the table has ended
         j = pos
         while j < n and lines[j].strip() and not is_bar_line(lines[j]):
@@ -183,6 +183,26 @@ def read_bar_table(lines: list[str], start: int, wrap: Optional[int] = None) -> 
     widths = sorted(len(r.cells) for r in rows)
     _place_empty_cells(rows, gaps, widths[int(len(widths) * 0.9) - 1] if len(widths) >= 10 else (width or 0))
     return rows, pos
+
+
+_BLOCK_START = re.compile(r"^[#*_\s]*(?:#|PHỤ LỤC\b|Phụ lục\s+[IVX\d]+\b)")
+
+
+def _starts_block(line: str) -> bool:
+    """A line no table cell starts with: a markdown heading, or the title of an
+    appendix (``PHỤ LỤC II``) that a conversion without blank lines runs on after the
+    last row of the table before it."""
+    return bool(_BLOCK_START.match(line))
+
+
+def _full_width(rows: list[TextRow], first: int) -> int:
+    """The width of the table's full rows: the first row's until a few rows are read,
+    then the width nine rows in ten do not exceed (a first row that swallowed the text
+    before the table does not count for more than one row)."""
+    if len(rows) < 5:
+        return first
+    widths = sorted(len(r.cells) for r in rows)
+    return widths[int(len(widths) * 0.9) - 1]
 
 
 def _place_empty_cells(rows: list[TextRow], gaps: list[int], width: int) -> None:
