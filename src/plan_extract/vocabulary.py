@@ -16,7 +16,8 @@ from .normalize.text import fold
 
 _NUMBERING_CELL = re.compile(r"^\(?\s*(\d{1,2})\s*\)?$")
 _NOTE_MARKS = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+|\[\d{1,2}\]|\(\*+\)|\*+$")
-MATCH_THRESHOLD = 84
+MATCH_THRESHOLD = 84  # rapidfuzz ratio of a header cell to a known name (typos)
+HEADER_SCAN_ROWS = 6  # a header row is looked for among a table's first rows
 MAX_HEADER_CELL = 90  # folded characters: a longer cell is text, not a column name
 
 # the kinds a header cell can have besides a field
@@ -87,9 +88,10 @@ def header_key(text: str) -> str:
 
 
 @lru_cache(maxsize=4096)
-def classify_header_cell(text: str) -> tuple[Optional[str], bool]:
+def classify_header_cell(text: str, threshold: float = MATCH_THRESHOLD) -> tuple[Optional[str], bool]:
     """(field, is_fallback) for one header cell; (``"extra"``, False) for a column of
-    known other meaning; (None, False) for a cell that names no column."""
+    known other meaning; (None, False) for a cell that names no column. ``threshold``:
+    how well (rapidfuzz ratio) a cell must match a known name to be taken for it."""
     f = header_key(text)
     if not f or len(f) > MAX_HEADER_CELL:
         return None, False
@@ -112,15 +114,15 @@ def classify_header_cell(text: str) -> tuple[Optional[str], bool]:
 
         best = max(((fuzz.ratio(f, name), fld) for name, fld in voc.names if len(name) > 3),
                    default=(0.0, None))
-        if best[0] >= MATCH_THRESHOLD:
+        if best[0] >= threshold:
             return best[1], False
     return None, False
 
 
-def match_header(texts: Sequence[str]) -> Optional[ColumnMap]:
+def match_header(texts: Sequence[str], threshold: float = MATCH_THRESHOLD) -> Optional[ColumnMap]:
     """A ColumnMap when the row names columns (a header row), else None. The map may
     still not be a task table (:attr:`ColumnMap.is_task_table`)."""
-    classes = [classify_header_cell(t) for t in texts]  # a blank cell is (None, False)
+    classes = [classify_header_cell(t, threshold) for t in texts]  # a blank cell is (None, False)
     named = [c for c in classes if c[0] and c[0] != EXTRA]
     if len(named) < 2:
         return None  # most rows: data

@@ -18,7 +18,7 @@ from typing import Iterator, Optional
 
 from .. import __version__
 from ..errors import Duplicate, TooLarge, Unreadable, Unsupported
-from ..options import Options, doc_id_for
+from ..options import BATCH_SIZE, Options, doc_id_for
 from ..writers.atomic import STAGED_SUFFIX, write_bytes
 from ..writers.manifest import InputRecord, Manifest
 from .discover import discover
@@ -27,7 +27,7 @@ from .state import Entry, State
 from .store import DatasetStore
 from .work import WorkBatch, WorkItem, WorkResult
 
-CHUNK_DOCS = 256
+CHUNK_DOCS = BATCH_SIZE
 
 
 @dataclass

@@ -10,6 +10,7 @@ from typing import Optional, Sequence
 
 from ...vocabulary import (  # noqa: F401 - re-exported: the parser's names for the vocabulary
     EXTRA,
+    HEADER_SCAN_ROWS,
     MATCH_THRESHOLD,
     MAX_HEADER_CELL,
     ColumnMap,
@@ -23,7 +24,8 @@ from ...vocabulary import (  # noqa: F401 - re-exported: the parser's names for 
 FIELDS = ("tt", "content", "lead", "support", "deadline", "product")
 
 
-def merge_subheader(top: Sequence[str], sub: Sequence[str]) -> Optional[ColumnMap]:
+def merge_subheader(top: Sequence[str], sub: Sequence[str],
+                    threshold: float = MATCH_THRESHOLD) -> Optional[ColumnMap]:
     """The map of a two-row header: a column's name is its sub-header when that names
     a field (``Chủ trì`` / ``Phối hợp`` under ``Đơn vị thực hiện``), else the top name
     with the sub-header after it. None when ``sub`` is not a sub-header row."""
@@ -33,17 +35,17 @@ def merge_subheader(top: Sequence[str], sub: Sequence[str]) -> Optional[ColumnMa
     if not filled or any(len(s) > 30 or any(ch.isdigit() for ch in s) for s in filled):
         return None
     voc = vocabulary()
-    if not all(classify_header_cell(s)[0] or header_key(s) in voc.subheaders for s in filled):
+    if not all(classify_header_cell(s, threshold)[0] or header_key(s) in voc.subheaders for s in filled):
         return None  # a data row (a continuation row's agency cell), not column names
     names: list[str] = []
     for t, s in zip(top, sub):
-        if s.strip() and classify_header_cell(s)[0] not in (None, EXTRA):
+        if s.strip() and classify_header_cell(s, threshold)[0] not in (None, EXTRA):
             names.append(s)
         elif s.strip():
             names.append(f"{t} {s}".strip())
         else:
             names.append(t)
-    cmap = match_header(names)
+    cmap = match_header(names, threshold)
     if cmap is None:
         return None
     cmap.headers = [" ".join(n.split()) for n in names]
