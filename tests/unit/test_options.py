@@ -64,8 +64,8 @@ def test_no_option_is_passed_through_the_environment():
         for node in ast.walk(ast.parse(path.read_text("utf-8"))):
             if isinstance(node, ast.Attribute) and node.attr in ("environ", "getenv", "putenv") \
                     and isinstance(node.value, ast.Name) and node.value.id == "os":
-                uses.append(f"{path.relative_to(SRC)}:{node.lineno}")
-    assert uses == ["readers/soffice.py:41"]  # env={**os.environ, "HOME": tmp} for LibreOffice
+                uses.append(str(path.relative_to(SRC)))
+    assert uses == ["readers/soffice.py"]  # env={**os.environ, "HOME": tmp} for LibreOffice
 
 
 def test_readers_come_from_the_registry_with_the_options(monkeypatch, tmp_path):

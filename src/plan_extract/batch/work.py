@@ -215,7 +215,7 @@ def process_batch(items: Sequence[WorkItem], options: Options, limits: Limits, s
     part = _part_of(results)
     if part is None:
         return WorkBatch(results)
-    if staging:
+    if staging and stage is not None:
         return WorkBatch(results, part, staged=DatasetStore(Path(stage)).stage_part(part, rows.tables()))
     return WorkBatch(results, part, rows.tables())
 

@@ -286,6 +286,9 @@ def _analyse(text: str, city_level: str = "huyen") -> _Analysis:
     marks: list[tuple[int, str, Optional[str], Optional[str], bool]] = []  # pos, level, word, place, cap
     pieces: list[str] = []
     last = 0
+    word: Optional[str]
+    place: Optional[str]
+    level: Optional[str]
     for m in _LEVEL_EXPR.finditer(text):
         word = _one_line(m.group("word")).lower()
         start, end = m.start(), m.end()
@@ -432,9 +435,9 @@ def _split_commas(seg: str) -> list[str]:
     for i in range(1, len(parts), 2):
         sep, part = parts[i], parts[i + 1]
         ps = part.strip()
-        if cur.strip() and _ELLIPSIS.match(ps) and _CAP_IN.match(cur.strip()):
+        if cur.strip() and _ELLIPSIS.match(ps) and (cap := _CAP_IN.match(cur.strip())):
             items.append(cur)
-            head = _CAP_IN.match(cur.strip()).group(1).strip()
+            head = cap.group(1).strip()
             cur = (head + " " + ps).strip()
         elif cur.strip() and _starts_agency(ps):
             items.append(cur)
@@ -508,8 +511,8 @@ def split_mentions(cell: str) -> list[str]:
                         m = _clean_item(_restore(glued))
                         if not m:
                             continue
-                        if _ELLIPSIS.match(m) and mentions and _CAP_IN.match(mentions[-1]):
-                            head = _CAP_IN.match(mentions[-1]).group(1).strip()
+                        if _ELLIPSIS.match(m) and mentions and (cap := _CAP_IN.match(mentions[-1])):
+                            head = cap.group(1).strip()
                             if head:
                                 m = head + " " + m
                         mentions.append(m)
@@ -781,7 +784,7 @@ class AgencyMatcher:
                 # one level only (Cục Thuế, Sở …), exact aliases only
                 if not t.levels or len(t.levels) != 1 or t.levels[0] == J:
                     continue
-                lv = t.levels[0]
+                lv: Optional[str] = t.levels[0]
             else:
                 if t.levels and level is not None and level not in t.levels:
                     continue  # the hard level filter
@@ -824,7 +827,7 @@ class AgencyMatcher:
         key = an.key
         level = an.level or self.j_level
         named = bool(an.place)
-        if named and level and self.jurisdiction and self._place_is_own(level, an.place):
+        if an.place and level and self.jurisdiction and self._place_is_own(level, an.place):  # named
             named = False  # "huyện Xuân Lộc" in a Xuân Lộc plan: the issuer's own unit
             own_place = True
         else:
@@ -864,6 +867,7 @@ class AgencyMatcher:
                 "external" if _EXTERNAL_HINT.search(canon) else "specific"
             return (canon, None, None, kind, an.level, round(score, 1), False)
         t = hit.type
+        lv: Optional[str]
         if fallback_level:
             lv = fallback_level
         elif t.levels:
@@ -903,6 +907,8 @@ class AgencyMatcher:
 
     def _place_is_own(self, level: str, place: str) -> bool:
         j = self.jurisdiction
+        if j is None:
+            return False
         own = {"tinh": j.province, "huyen": j.district, "xa": j.commune}.get(level)
         if not own:
             return False

@@ -39,11 +39,14 @@ def parse_header(z: Zones) -> Header:
     p = z.paragraphs
     h = Header()
     if z.number is not None:
-        raw = re.sub(r"\s+", "", NUMBER_LINE.match(p[z.number].text).group("raw"))
+        number = NUMBER_LINE.match(p[z.number].text)
+        assert number is not None  # find_zones chose the line by this pattern
+        raw = re.sub(r"\s+", "", number.group("raw"))
         num, _, symbol = raw.partition("/")
         h.number_raw, h.number, h.symbol = raw, (num or None), (symbol or None)
     if z.date is not None:
         m = DATE_LINE.match(p[z.date].text)
+        assert m is not None  # find_zones chose the line by this pattern
         h.place = one_line(m.group("place"))
         h.issue_date, h.issue_date_precision = parse_issue_date(m)
     if z.doc_type is not None:
@@ -177,14 +180,14 @@ def _stamped_date(h: Header, overlays) -> Optional[str]:
         m = DATE_LINE.match(ov.context.strip()) if ov.context else None
         if m and (h.place is None or one_line(m.group("place")) == h.place):
             value, precision = parse_issue_date(m)
-            if precision == "day":
+            if precision == "day" and value:
                 candidates.append(value)
     if not candidates:  # then the signing time of the stamps: the last one issued it
-        signed = []
+        signed: list[str] = []
         for ov in overlays:
             for m in _SIGNED_ON.finditer(ov.text):
                 value, precision = parse_issue_date(m)
-                if precision == "day":
+                if precision == "day" and value:
                     signed.append(value)
         candidates = sorted(signed)[-1:]
     for value in candidates:

@@ -115,15 +115,15 @@ class _Walker:
                 out.extend(self._flush_notes())
         return out
 
-    def _para_blocks(self, para: _Para) -> list[Block]:
-        blocks: list[Block] = []
+    def _para_blocks(self, para: _Para) -> list[Paragraph]:
+        blocks: list[Paragraph] = []
         for i, line in enumerate(para.lines):
             blocks.append(Paragraph(line, Provenance(self.path, page=para.page), gap_before=(i == 0),
                                     page_break_before=para.breaks[i]))
         return blocks
 
     def _flush_notes(self) -> list[Block]:
-        notes = [Paragraph(t, Provenance(self.path, page=self.rendered_breaks + 1)) for t in self.note_queue]
+        notes: list[Block] = [Paragraph(t, Provenance(self.path, page=self.rendered_breaks + 1)) for t in self.note_queue]
         self.note_queue.clear()
         return notes
 

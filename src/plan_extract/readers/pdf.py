@@ -79,9 +79,9 @@ def _check_page_count(doc, limit: Optional[int]) -> None:
     try:
         declared = resolve1(resolve1(doc.catalog.get("Pages")).get("Count"))
     except Exception as exc:
-        limit = limit_error(exc)
-        if limit is not None:
-            raise limit from None
+        stop = limit_error(exc)  # (not ``limit``: the page count below still needs it)
+        if stop is not None:
+            raise stop from None
         declared = None
     if isinstance(declared, int) and declared > limit:
         raise _too_long(str(declared), limit)
@@ -107,7 +107,7 @@ def _open(data: bytes, limit: Optional[int] = None):
         raise _open_error(exc) from None
 
 
-def _open_error(exc: Exception) -> Exception:
+def _open_error(exc: Exception) -> BaseException:
     """The reason a PDF does not open; the time or memory limit itself when that is
     what stopped it (pdfplumber wraps pdfminer's errors in PdfminerException)."""
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
@@ -267,9 +267,9 @@ def read_pdf(data: bytes, info: SourceInfo, options: Optional[ReaderOptions] = N
             try:
                 pages.append(_read_page(page, number, options.pdf))
             except Exception as exc:  # a broken content stream spoils one page, not the file
-                limit = limit_error(exc)  # but the time and memory limits stop the file
-                if limit is not None:
-                    raise limit from None
+                stop = limit_error(exc)  # but the time and memory limits stop the file
+                if stop is not None:
+                    raise stop from None
                 warnings.append(warning("page_unreadable", f"page {number} unreadable: {type(exc).__name__}: "
                                         f"{str(exc)[:100]}", page=number))
             finally:

@@ -73,7 +73,7 @@ class Line:
 
     def finish(self) -> "Line":
         self.words.sort(key=lambda w: w.x0)
-        sizes = Counter()
+        sizes: Counter[float] = Counter()
         for w in self.words:
             sizes[round(w.size, 1)] += len(w.text)
         self.size = sizes.most_common(1)[0][0] if sizes else 0.0
@@ -89,7 +89,7 @@ class Line:
                 glue = prev is not None and w.x0 - prev.x1 < 1.0
             else:
                 glue = prev is not None and w.x0 - prev.x1 < 0.08 * self.size and \
-                    parts and parts[-1][-1:] in "⁰¹²³⁴⁵⁶⁷⁸⁹"
+                    bool(parts) and parts[-1][-1:] in "⁰¹²³⁴⁵⁶⁷⁸⁹"
             if parts and not glue:
                 parts.append(" ")
             parts.append(text)
