@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 LOCK   := requirements/lock.txt
 
-.PHONY: install bytecode run test fuzz bench schemas clean sysdeps lock
+.PHONY: install bytecode run test check fuzz bench schemas clean sysdeps lock
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -31,7 +31,14 @@ run: bytecode
 	$(VENV)/bin/plan-extract extract samples -o output
 
 test: bytecode sysdeps
+	$(VENV)/bin/mypy
 	$(PY) -m pytest
+
+# lint, formatting and types (settings in pyproject.toml); ruff is not yet part of test
+check: install
+	$(VENV)/bin/ruff check src tests
+	$(VENV)/bin/ruff format --check src tests
+	$(VENV)/bin/mypy
 
 # system packages some tests use (LibreOffice converts the generated .docx fixtures
 # to PDF; Chromium renders the HTML report); installed when missing, as root

@@ -18,6 +18,7 @@ import pytest
 from hostile_pdf import encrypted_pdf, drawing_pdf, text_pdf
 from hostile_zip import MB, Member, deflate_repeated, member, members_of, write_zip
 from plan_extract.ir import ReadError
+from plan_extract.options import ReaderOptions
 from plan_extract.readers import read
 from plan_extract.readers.docx_package import parse_xml
 from test_hostile_text import GOOD, assert_good_extracted, assert_rejected, run_batch
@@ -210,26 +211,25 @@ def test_catalogue_of_hostile_pdfs(tmp_path):
     assert_rejected(r["encrypted.pdf"], "encrypted PDF: a password is needed to open it", "encrypted")
     assert_rejected(r["drawing-only.pdf"], "PDF has no text layer (1 page(s) of images?)", "no_text")
     assert_rejected(r["three-thousand-pages.pdf"], "PDF too long: 3000 pages (limit 500 pages, "
-                                                   "PLAN_EXTRACT_MAX_PDF_PAGES)", "too_large")
+                                                   "--max-pages)", "too_large")
     assert_rejected(r["lying-page-count.pdf"], "PDF too long: more than 500 pages (limit 500 pages")
     assert r["three-thousand-pages.pdf"]["seconds"] < 1
     assert r["lying-page-count.pdf"]["seconds"] < 3
 
 
-def test_page_limit_is_configurable_and_the_time_limit_stops_long_pdfs(tmp_path, monkeypatch):
+def test_page_limit_is_configurable_and_the_time_limit_stops_long_pdfs(tmp_path):
     d = tmp_path / "in"
     d.mkdir()
     shutil.copy(GOOD, d / "good.txt")
     path = d / "twenty-thousand-pages.pdf"
     path.write_bytes(text_pdf([f"Trang {i}" for i in range(1, 20001)]))
-    monkeypatch.setenv("PLAN_EXTRACT_MAX_PDF_PAGES", "0")  # no page limit: the time limit applies
-    r = run_batch(d, tmp_path / "out", "--timeout", "3")
+    # no page limit: the time limit applies (the option reaches the pool's workers)
+    r = run_batch(d, tmp_path / "out", "--timeout", "3", "--max-pages", "0")
     assert_good_extracted(r)
     rec = r["twenty-thousand-pages.pdf"]
     assert_rejected(rec, "time limit: took longer than 3 s", "timeout")
     # the alarm stops the file (not swallowed as a page warning, which would let the
     # remaining pages run on for a minute or more); the margin allows for a loaded machine
     assert rec["seconds"] < 15
-    monkeypatch.setenv("PLAN_EXTRACT_MAX_PDF_PAGES", "19999")
-    with pytest.raises(ReadError, match=r"^PDF too long: 20000 pages \(limit 19999 pages"):
-        read(path)
+    with pytest.raises(ReadError, match=r"^PDF too long: 20000 pages \(limit 19999 pages, --max-pages\)"):
+        read(path, options=ReaderOptions(max_pdf_pages=19999))

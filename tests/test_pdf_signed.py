@@ -124,8 +124,8 @@ def test_scanned_corpus_plan_rejected():
 
 
 def test_overlay_thresholds_are_options(files):
-    from plan_extract.options import PdfOptions
+    from plan_extract.options import PdfOptions, ReaderOptions
 
     assert any(o.kind == "turned" for o in read(files["image-stamp"]).overlays)
-    lax = read(files["image-stamp"], pdf_options=PdfOptions(overlay_min_turn=1.0))
+    lax = read(files["image-stamp"], options=ReaderOptions(pdf=PdfOptions(overlay_min_turn=1.0)))
     assert not any(o.kind == "turned" for o in lax.overlays)  # a 20° turn is then body text

@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import argparse
-import os
 import signal
 import sys
 from pathlib import Path
 
 from . import __version__
+from .options import BATCH_SIZE, MAX_PDF_PAGES, Limits
+
+_MB = 1024 * 1024
+_LIMITS = Limits()  # the defaults
 
 EXTRACT_HELP = """\
 Extract plan documents into typed JSON and Parquet.
@@ -57,17 +60,17 @@ def _parser() -> argparse.ArgumentParser:
                     help="local process pool (default) or a dask.distributed cluster")
     ex.add_argument("--scheduler", metavar="ADDRESS",
                     help="with --engine dask: the scheduler address, e.g. tcp://10.0.0.5:8786")
-    ex.add_argument("--max-pages", type=int, default=None, metavar="N",
-                    help="reject PDFs with more pages (default 500; 0 for no limit); the same as the "
-                         "PLAN_EXTRACT_MAX_PDF_PAGES environment variable, which Dask workers read")
-    ex.add_argument("--batch-size", type=int, default=256, metavar="N",
-                    help="documents per Parquet part file and per commit of the run state (default 256; "
+    ex.add_argument("--max-pages", type=int, default=MAX_PDF_PAGES, metavar="N",
+                    help="reject PDFs with more pages (default %(default)s; 0 for no limit)")
+    ex.add_argument("--batch-size", type=int, default=BATCH_SIZE, metavar="N",
+                    help="documents per Parquet part file and per commit of the run state (default %(default)s; "
                          "fewer when there are too few documents to give every worker two batches)")
-    ex.add_argument("--max-size", type=float, default=64, metavar="MB", help="reject files larger than this (default 64)")
-    ex.add_argument("--timeout", type=float, default=60, metavar="SECONDS",
-                    help="reject a file whose extraction takes longer (default 60)")
-    ex.add_argument("--max-memory", type=int, default=2048, metavar="MB",
-                    help="memory limit of each worker process (default 2048; 0 for none)")
+    ex.add_argument("--max-size", type=float, default=_LIMITS.max_bytes / _MB, metavar="MB",
+                    help="reject files larger than this (default %(default)g)")
+    ex.add_argument("--timeout", type=float, default=_LIMITS.max_seconds, metavar="SECONDS",
+                    help="reject a file whose extraction takes longer (default %(default)g)")
+    ex.add_argument("--max-memory", type=int, default=_LIMITS.max_memory_mb or 0, metavar="MB",
+                    help="memory limit of each worker process (default %(default)s; 0 for none)")
     ex.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
     from .report import REPORT_HELP, configure_parser
     rp = sub.add_parser("report", help="build a self-contained HTML report from an output folder",
@@ -84,21 +87,21 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "extract":
         from .batch.engines import DaskEngine, LocalEngine
-        from .batch.limits import Limits
         from .batch.run import RunConfig, run
-        from .options import Options
-        if args.max_pages is not None:  # read by the PDF reader in this process and its workers
-            os.environ["PLAN_EXTRACT_MAX_PDF_PAGES"] = str(max(0, args.max_pages))
+        from .options import Options, ReaderOptions
         engine = DaskEngine(args.scheduler) if args.engine == "dask" else LocalEngine(args.workers)
-        limits = Limits(max_bytes=int(args.max_size * 1024 * 1024), max_seconds=args.timeout,
+        limits = Limits(max_bytes=int(args.max_size * _MB), max_seconds=args.timeout,
                         max_memory_mb=args.max_memory or None)
+        # the options travel with each batch to the workers (processes or Dask)
+        options = Options(agency_files=tuple(args.agencies),
+                          reader=ReaderOptions(max_pdf_pages=args.max_pages if args.max_pages > 0 else None))
         try:  # kill (SIGTERM) stops the run as cleanly as Ctrl-C
             previous = signal.signal(signal.SIGTERM, _stop)
         except ValueError:  # not the main thread
             previous = None
         try:
             manifest = run(RunConfig(inputs=args.inputs, output=args.output,
-                                     options=Options(agency_files=tuple(args.agencies)), limits=limits,
+                                     options=options, limits=limits,
                                      engine=engine, force=args.force, progress=not args.quiet,
                                      batch_size=max(1, args.batch_size)))
         except KeyboardInterrupt:

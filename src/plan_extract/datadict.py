@@ -12,6 +12,7 @@ meanings, units and allowed values from ``data/columns.json``.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import sys
 from pathlib import Path
@@ -275,7 +276,8 @@ def main(argv: Optional[list[str]] = None) -> int:
     if args.datapackage:
         print(write_datapackage(args.datapackage))
         return 0
-    sys.stdout.reconfigure(encoding="utf-8")
+    if isinstance(sys.stdout, io.TextIOWrapper):  # not when a caller replaced it
+        sys.stdout.reconfigure(encoding="utf-8")
     sys.stdout.write(markdown())
     return 0
 

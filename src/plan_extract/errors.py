@@ -6,6 +6,8 @@ carrying the one-line reason that goes to the manifest beside the code.
 """
 from __future__ import annotations
 
+from typing import Optional
+
 
 class ReadError(Exception):
     """An input that cannot be extracted; ``str(exc)`` is the one-line reason and
@@ -86,3 +88,26 @@ ERROR_CLASSES: tuple[type[ReadError], ...] = (Empty, NotAPlan, Damaged, Unsafe, 
 #: every rejection code, with its meaning (the data dictionary lists them)
 REJECTION_CODES: dict[str, str] = {c.code: " ".join((c.__doc__ or "").split()) for c in ERROR_CLASSES}
 
+
+
+# -- the batch's per-file limits, raised inside a reader -----------------------------------------
+
+
+class FileTimeout(BaseException):
+    """The per-file time limit (``batch.limits.time_limit``). Not an Exception:
+    libraries' ``except Exception`` blocks must not swallow it."""
+
+
+def limit_error(exc: Optional[BaseException]) -> Optional[BaseException]:
+    """The batch's per-file limit, time (:class:`FileTimeout`) or memory (``MemoryError``),
+    behind ``exc``: itself, or wrapped by a library (pdfplumber wraps whatever pdfminer
+    raises in ``PdfminerException``). A reader re-raises it instead of turning it into
+    a rejection of its own or a page warning. None when the error is something else."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, (MemoryError, FileTimeout)):
+            return exc
+        inner = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else None
+        exc = inner or exc.__cause__ or exc.__context__
+    return None

@@ -1,11 +1,31 @@
 """What an extraction is configured with, and how a document is named: light enough
-for the command line and the batch driver to import without the parsers."""
+for the command line and the batch driver to import without the parsers.
+
+One options object per stage, each with its named defaults here (in the manner of
+pdfplumber's ``TableSettings``): :class:`ReaderOptions` (the PDF page limit and
+:class:`PdfOptions`), :class:`TableOptions` (the task-table header search),
+:class:`Limits` (the batch's per-file limits); :class:`Options` holds the reader and
+table options and travels from the command line through the batch workers to the
+readers and parsers. Nothing is passed through the environment."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Optional, Sequence
+
+from .vocabulary import HEADER_SCAN_ROWS, MATCH_THRESHOLD
+
+if TYPE_CHECKING:
+    from .normalize.agencies import AgencyRegistry
+
+#: PDFs of more pages are rejected (``--max-pages``): pdfminer needs about half a
+#: millisecond per page just to list the pages and a tenth of a second or more to lay
+#: one out, so a file of thousands of pages would run into the per-file time limit
+#: after minutes of work, where a page count rejects it at once
+MAX_PDF_PAGES = 500
+#: documents per Parquet part file and per commit of the run state (``--batch-size``)
+BATCH_SIZE = 256
 
 
 @dataclass(frozen=True)
@@ -36,13 +56,48 @@ class PdfOptions:
     min_half_gap: float = 24.0
 
 
+@dataclass(frozen=True)
+class ReaderOptions:
+    """The readers' settings."""
+
+    # reject PDFs of more pages; None: no limit
+    max_pdf_pages: Optional[int] = MAX_PDF_PAGES
+    pdf: PdfOptions = field(default_factory=PdfOptions)
+
+
+@dataclass(frozen=True)
+class TableOptions:
+    """The task-table parser's header search (:mod:`plan_extract.vocabulary`)."""
+
+    # a header cell that names no field by its cue words is the field whose known
+    # name it matches this well (rapidfuzz ratio, 0..100): typos forgiven
+    match_threshold: float = MATCH_THRESHOLD
+    # a header row is looked for among this many first rows of a table
+    header_scan_rows: int = HEADER_SCAN_ROWS
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The batch's limits per file (:mod:`plan_extract.batch.limits` applies them)."""
+
+    max_bytes: int = 64 * 1024 * 1024       # --max-size MB
+    max_seconds: float = 60.0               # --timeout seconds per file
+    max_memory_mb: Optional[int] = 2048     # --max-memory MB per worker process (None: no limit)
+
+
 @dataclass
 class Options:
     agency_files: Sequence[str] = field(default_factory=tuple)
-    pdf: PdfOptions = field(default_factory=PdfOptions)
+    reader: ReaderOptions = field(default_factory=ReaderOptions)
+    table: TableOptions = field(default_factory=TableOptions)
+
+    @property
+    def pdf(self) -> PdfOptions:
+        """The PDF reader's thresholds (``reader.pdf``)."""
+        return self.reader.pdf
 
     @cached_property
-    def registry(self):
+    def registry(self) -> AgencyRegistry:
         from .normalize.agencies import AgencyRegistry
         return AgencyRegistry.load(extra_files=list(self.agency_files))
 

@@ -30,7 +30,7 @@ def warm_up(options: Options) -> None:
     shares them, instead of every worker loading them again."""
     from .normalize import deadlines  # noqa: F401
     from .normalize.jurisdiction import Gazetteer
-    from .parsers.tasktable.columns import classify_header_cell
+    from .vocabulary import classify_header_cell
     from .readers import text  # noqa: F401
 
     options.registry  # noqa: B018 - a cached property: loads the registry
@@ -45,14 +45,14 @@ def extract_document(path: Path | str, options: Optional[Options] = None,
     the caller computed it already."""
     path = Path(path)
     options = options or DEFAULT_OPTIONS
-    ir = read(path, data, sha256, pdf_options=options.pdf)
+    ir = read(path, data, sha256, options=options.reader)
     return build_document(ir, doc_id_for(path), options)
 
 
 def build_document(ir: DocumentIR, doc_id: str, options: Options) -> DocumentResult:
     from .errors import NotAPlan
 
-    tasks, table_warnings, tables = read_task_tables(ir.blocks)
+    tasks, table_warnings, tables = read_task_tables(ir.blocks, options.table)
     if tables.layout:
         ir = DocumentIR(ir.source, linearize(ir.blocks, tables.layout), ir.warnings, ir.overlays)
     zones = find_zones(ir)

@@ -25,7 +25,7 @@ def discover(inputs: Iterable[Path | str], output: Optional[Path] = None) -> Ite
             visited: set[str] = set()
             for root, dirs, files in os.walk(p, followlinks=True, onerror=lambda e: None):
                 real = os.path.realpath(root)
-                if real in visited or (out_real is not None
+                if real in visited or (out_real is not None and out_prefix is not None
                                        and (real == out_real or real.startswith(out_prefix))):
                     dirs[:] = []
                     continue

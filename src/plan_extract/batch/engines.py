@@ -22,7 +22,7 @@ import sys
 import time
 from collections import deque
 from itertools import islice
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Generator, Iterable, Iterator, Optional, Sequence
 
 from ..errors import Internal, ReadError, Timeout
 from ..options import Options
@@ -43,7 +43,7 @@ Progress = Callable[[int, int], None]
 _OPTIONS: Optional[Options] = None
 _LIMITS: Optional[Limits] = None
 _STAGE: Optional[str] = None
-_COUNTERS = None  # (done, rejected): shared with the driver
+_COUNTERS: Optional[tuple] = None  # (done, rejected): shared with the driver
 
 
 def _init(options: Options, limits: Limits, stage: Optional[str], counters) -> None:
@@ -84,6 +84,7 @@ class _NoPandas:
 
 
 def _count(result: WorkResult) -> None:
+    assert _COUNTERS is not None, "a pool worker: _init set the counters"
     done, rejected = _COUNTERS
     with done.get_lock():
         done.value += 1
@@ -93,6 +94,7 @@ def _count(result: WorkResult) -> None:
 
 
 def _work(items: list[WorkItem], stage_part: bool = True) -> WorkBatch:
+    assert _OPTIONS is not None and _LIMITS is not None, "a pool worker: _init set them"
     return process_batch(items, _OPTIONS, _LIMITS, _STAGE, stage_part=stage_part, on_done=_count)
 
 
@@ -149,7 +151,7 @@ class LocalEngine:
         return part_size(n_items, batch_size, max(self.workers, os.cpu_count() or 1))
 
     def run(self, items: Sequence[WorkItem], options: Options, limits: Limits, stage: Optional[str] = None,
-            batch_size: int = 256, progress: Optional[Progress] = None) -> Iterator[WorkBatch]:
+            batch_size: int = 256, progress: Optional[Progress] = None) -> Generator[WorkBatch, None, None]:
         if not items:
             return  # nothing to do (a re-run over unchanged files): no pool at all
         _settle(options)  # before the fork: the workers inherit the loaded data
@@ -318,7 +320,7 @@ class DaskEngine:
         self.scheduler, self.in_flight, self._client = scheduler, in_flight, client
 
     def run(self, items: Sequence[WorkItem], options: Options, limits: Limits, stage: Optional[str] = None,
-            batch_size: int = 256, progress: Optional[Progress] = None) -> Iterator[WorkBatch]:
+            batch_size: int = 256, progress: Optional[Progress] = None) -> Generator[WorkBatch, None, None]:
         """``stage`` is ignored: workers may not see the output folder."""
         if not items:
             return
@@ -339,14 +341,14 @@ class DaskEngine:
         try:
             n_workers = max(1, len(client.scheduler_info().get("workers", {})))
             size = part_size(len(items), batch_size, n_workers)
-            window: deque = deque()
+            window: deque[tuple[list[WorkItem], Any]] = deque()  # (chunk, its future)
             for chunk in batches(items, size):
                 chunk = [_with_data(item) for item in chunk]
                 window.append((chunk, client.submit(process_batch, chunk, options, limits, pure=False)))
                 if len(window) >= self.in_flight:
-                    yield delivered(self._result(client, *window.popleft(), options, limits))
+                    yield delivered(self._result(client, *window.popleft(), options=options, limits=limits))
             while window:
-                yield delivered(self._result(client, *window.popleft(), options, limits))
+                yield delivered(self._result(client, *window.popleft(), options=options, limits=limits))
         finally:
             if self._client is None:
                 client.close()

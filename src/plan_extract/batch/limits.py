@@ -1,23 +1,17 @@
 """Per-file resource limits: size (checked before reading), wall time (an alarm in
-the worker) and memory (an address-space limit on the worker process)."""
+the worker) and memory (an address-space limit on the worker process). The limits
+themselves are :class:`plan_extract.options.Limits`, re-exported here."""
 from __future__ import annotations
 
 import resource
 import signal
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Iterator, Optional
 
+from ..errors import FileTimeout
+from ..options import Limits
 
-@dataclass(frozen=True)
-class Limits:
-    max_bytes: int = 64 * 1024 * 1024       # --max-size MB
-    max_seconds: float = 60.0               # --timeout seconds per file
-    max_memory_mb: Optional[int] = 2048     # --max-memory MB per worker process (None: no limit)
-
-
-class FileTimeout(BaseException):
-    """Not an Exception: libraries' ``except Exception`` blocks must not swallow it."""
+__all__ = ["FileTimeout", "Limits", "apply_memory_limit", "time_limit"]
 
 
 _AGAIN = 0.25  # seconds between alarms after the first

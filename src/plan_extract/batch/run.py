@@ -14,11 +14,11 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Callable, Generator, Iterator, Optional, Protocol, Sequence
 
 from .. import __version__
 from ..errors import Duplicate, TooLarge, Unreadable, Unsupported
-from ..options import Options, doc_id_for
+from ..options import BATCH_SIZE, Options, doc_id_for
 from ..writers.atomic import STAGED_SUFFIX, write_bytes
 from ..writers.manifest import InputRecord, Manifest
 from .discover import discover
@@ -27,7 +27,15 @@ from .state import Entry, State
 from .store import DatasetStore
 from .work import WorkBatch, WorkItem, WorkResult
 
-CHUNK_DOCS = 256
+CHUNK_DOCS = BATCH_SIZE
+
+
+class Engine(Protocol):
+    """Where the batches run (:mod:`.engines`: a process pool, a Dask cluster)."""
+
+    def run(self, items: Sequence[WorkItem], options: Options, limits: Limits, stage: Optional[str] = None,
+            batch_size: int = CHUNK_DOCS, progress: Optional[Callable[[int, int], None]] = None
+            ) -> Generator[WorkBatch, None, None]: ...
 
 
 @dataclass
@@ -36,7 +44,7 @@ class RunConfig:
     output: Path
     options: Options = field(default_factory=Options)
     limits: Limits = field(default_factory=Limits)
-    engine: object = None           # LocalEngine / DaskEngine; default LocalEngine()
+    engine: Optional[Engine] = None  # LocalEngine / DaskEngine; default LocalEngine()
     force: bool = False
     progress: bool = True
     batch_size: int = CHUNK_DOCS     # documents per part file and per state commit
@@ -63,7 +71,8 @@ def run(cfg: RunConfig) -> Manifest:
     previous = state.entries()
     files = [Path(p) for p in discover(cfg.inputs, out)]
     seen_paths = {str(p) for p in files}
-    owners = {e.doc_id: e.path for e in previous.values() if e.status == "extracted" and e.path in seen_paths}
+    owners = {e.doc_id: e.path for e in previous.values()
+              if e.status == "extracted" and e.doc_id is not None and e.path in seen_paths}
     stats: dict[str, tuple[Optional[int], Optional[int]]] = {}  # path -> (size, mtime_ns) to record
     restat: list[tuple[str, Optional[int], Optional[int]]] = []  # unchanged content, new stat
     items: list[WorkItem] = []
@@ -228,6 +237,7 @@ def _commit(batch: WorkBatch, out: Path, state: State, store: DatasetStore, prev
         chunk.append(r)
         if rec.status != "extracted":
             continue
+        assert rec.doc_id is not None, "an extracted document has its doc_id"
         owner = owners.get(rec.doc_id)
         if owner is not None and owner != rec.path:
             rec.status, rec.code = "rejected", Duplicate.code
@@ -245,14 +255,15 @@ def _commit(batch: WorkBatch, out: Path, state: State, store: DatasetStore, prev
         prev = previous.get(r.record.path)
         if prev is not None and prev.part and prev.doc_id:
             stale.setdefault(prev.part, set()).add(prev.doc_id)
-    for part, doc_ids in stale.items():
-        store.drop_documents(part, doc_ids)
+    for stale_part, doc_ids in stale.items():
+        store.drop_documents(stale_part, doc_ids)
     for r in extracted:
         target = out / "json" / f"{r.record.doc_id}.json"
         if r.json_staged:
             os.replace(r.json_staged, target)
             r.json_staged = None
         else:
+            assert r.json_bytes is not None, "a document's JSON is staged or held"
             write_bytes(target, r.json_bytes, durable=False)
         r.json_bytes = None
     part = batch.part if extracted else None

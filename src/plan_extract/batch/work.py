@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Optional, Sequence
 
 from ..errors import Internal, ReadError, Timeout, TooLarge, Unreadable, Unsafe
+from ..normalize.text import one_line
 from ..options import Options
 from ..writers.manifest import InputRecord
 from .limits import FileTimeout, Limits, time_limit
@@ -215,7 +216,7 @@ def process_batch(items: Sequence[WorkItem], options: Options, limits: Limits, s
     part = _part_of(results)
     if part is None:
         return WorkBatch(results)
-    if staging:
+    if staging and stage is not None:
         return WorkBatch(results, part, staged=DatasetStore(Path(stage)).stage_part(part, rows.tables()))
     return WorkBatch(results, part, rows.tables())
 
@@ -275,7 +276,7 @@ def process(item: WorkItem, options: Options, limits: Limits, stage: Optional[st
         return WorkResult(rec)
     except Exception as exc:  # a bug must not stop the batch
         rec.status, rec.code = "rejected", Internal.code
-        rec.reason = one_line(f"internal error: {type(exc).__name__}: {exc}")
+        rec.reason = one_line(f"internal error: {type(exc).__name__}: {exc}")[:300]
         return WorkResult(rec)
     finally:
         rec.seconds = round(time.perf_counter() - start, 4)
@@ -285,7 +286,3 @@ def process(item: WorkItem, options: Options, limits: Limits, stage: Optional[st
         staged = stage_bytes(Path(stage) / "json", f"{item.doc_id}.json", payload)
         return WorkResult(rec, year=doc.header.year, json_staged=str(staged), rows=rows)
     return WorkResult(rec, year=doc.header.year, json_bytes=payload, rows=rows)
-
-
-def one_line(text: str, limit: int = 300) -> str:
-    return " ".join(text.split())[:limit]

@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -50,6 +49,7 @@ from rapidfuzz import fuzz, process
 
 from plan_extract.model import AgencyMention, Jurisdiction
 from plan_extract.normalize.jurisdiction import Gazetteer, fold_name, fold_tone_placement, strip_marks
+from plan_extract.normalize.text import nfc, one_line
 
 __all__ = ["split_mentions", "AgencyRegistry", "AgencyType", "AgencyMatcher", "expand_abbreviations",
            "LEVELS", "KINDS"]
@@ -59,19 +59,6 @@ KINDS = ("specific", "collective", "external")
 _RANK = {"trung-uong": 0, "tinh": 1, "huyen": 2, "xa": 3}
 _LEVEL_WORD = {"trung-uong": "Trung ương", "tinh": "tỉnh", "huyen": "huyện", "xa": "xã"}
 FUZZY_CUTOFF = 85.0
-
-# --------------------------------------------------------------------------- text helpers
-
-_WS = re.compile(r"\s+")
-
-
-def _nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
-
-
-def _one_line(text: str) -> str:
-    return _WS.sub(" ", text).strip()
-
 
 # abbreviation -> expansion (canonical casing).  Longest first when compiled.
 _ABBREVIATIONS: dict[str, str] = {
@@ -203,13 +190,13 @@ def expand_abbreviations(text: str) -> str:
         return _ABBR_CS_LOOKUP.get(m.group(1), m.group(1))
 
     if not _HAS_ABBR.search(text):
-        return _one_line(text)
+        return one_line(text)
     text = _PAIR_DASH.sub(r"\1 - ", text)
     # abbreviations are written in capitals; a text without any capital run is scanned
     # case-insensitively (slower)
     text = (_ABBR_UP_RE if _CAPS_RUN.search(text) else _ABBR_RE).sub(rep, text)
     text = _ABBR_CS_RE.sub(rep_cs, text)
-    return _one_line(text)
+    return one_line(text)
 
 
 _HAS_ABBR = re.compile(r"[A-ZĐ]{2}|Tp\.|(?i:ubnd|hđnd|tthc|cntt|cchc|bhxh|[a-zđ]&[a-zđ]|\b[a-zđ]{2,3}\s*-\s*[a-zđ]{2}\b)")
@@ -286,8 +273,11 @@ def _analyse(text: str, city_level: str = "huyen") -> _Analysis:
     marks: list[tuple[int, str, Optional[str], Optional[str], bool]] = []  # pos, level, word, place, cap
     pieces: list[str] = []
     last = 0
+    word: Optional[str]
+    place: Optional[str]
+    level: Optional[str]
     for m in _LEVEL_EXPR.finditer(text):
-        word = _one_line(m.group("word")).lower()
+        word = one_line(m.group("word")).lower()
         start, end = m.start(), m.end()
         if word == "xã":
             before = text[max(0, m.start("word") - 8):m.start("word")].lower()
@@ -432,9 +422,9 @@ def _split_commas(seg: str) -> list[str]:
     for i in range(1, len(parts), 2):
         sep, part = parts[i], parts[i + 1]
         ps = part.strip()
-        if cur.strip() and _ELLIPSIS.match(ps) and _CAP_IN.match(cur.strip()):
+        if cur.strip() and _ELLIPSIS.match(ps) and (cap := _CAP_IN.match(cur.strip())):
             items.append(cur)
-            head = _CAP_IN.match(cur.strip()).group(1).strip()
+            head = cap.group(1).strip()
             cur = (head + " " + ps).strip()
         elif cur.strip() and _starts_agency(ps):
             items.append(cur)
@@ -446,7 +436,7 @@ def _split_commas(seg: str) -> list[str]:
 
 
 def _clean_item(text: str) -> str:
-    text = _one_line(text)
+    text = one_line(text)
     text = _BULLET.sub("", text)
     return text.strip(_TRAIL).strip()
 
@@ -485,7 +475,7 @@ def split_mentions(cell: str) -> list[str]:
     ``UBND cấp xã``."""
     if not cell:
         return []
-    text = _nfc(cell).replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
+    text = nfc(cell).replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
     text = _TAGS.sub("\n", text)
     text = _ANY_TAG.sub(" ", text)
     text = text.replace("**", " ").replace("__", " ")
@@ -508,8 +498,8 @@ def split_mentions(cell: str) -> list[str]:
                         m = _clean_item(_restore(glued))
                         if not m:
                             continue
-                        if _ELLIPSIS.match(m) and mentions and _CAP_IN.match(mentions[-1]):
-                            head = _CAP_IN.match(mentions[-1]).group(1).strip()
+                        if _ELLIPSIS.match(m) and mentions and (cap := _CAP_IN.match(mentions[-1])):
+                            head = cap.group(1).strip()
                             if head:
                                 m = head + " " + m
                         mentions.append(m)
@@ -634,7 +624,7 @@ class AgencyRegistry:
 def alias_key(text: str) -> str:
     """Key of a registry alias: same folding as a mention, ``{level}``/``{unit}`` dropped."""
     text = text.replace("{level}", "huyện").replace("{unit}", " ")
-    text = expand_abbreviations(fold_tone_placement(_nfc(text)))
+    text = expand_abbreviations(fold_tone_placement(nfc(text)))
     return _analyse(text).key
 
 
@@ -658,7 +648,7 @@ def _sentence_start(text: str) -> str:
 
 @lru_cache(maxsize=1 << 16)
 def _canonical_text(text: str) -> str:
-    text = _one_line(expand_abbreviations(fold_tone_placement(_nfc(text))))
+    text = one_line(expand_abbreviations(fold_tone_placement(nfc(text))))
     if text.isupper() and len(text) > 4:
         text = text.lower()
         text = re.sub(r"\b(ủy ban nhân dân)\b", "Ủy ban nhân dân", text)
@@ -676,7 +666,7 @@ class _Candidates:
 def _issuer_kind(issuer: Optional[str]) -> Optional[str]:
     if not issuer:
         return None
-    t = fold_tone_placement(_nfc(issuer)).lower()
+    t = fold_tone_placement(nfc(issuer)).lower()
     if re.search(r"(?<!cơ )\bsở\b", t):
         return "so"
     if re.search(r"\b(ủy ban nhân dân|ubnd|chủ tịch)\b", t):
@@ -719,9 +709,9 @@ class AgencyMatcher:
         self.issuer_type: Optional[AgencyType] = None
         self.issuer_name: Optional[str] = None
         if self.issuer_kind == "so" and issuer:
-            m = re.search(r"(?i)\bsở\b.*$", fold_tone_placement(_nfc(issuer)))
+            m = re.search(r"(?i)\bsở\b.*$", fold_tone_placement(nfc(issuer)))
             if m:
-                so_text = _one_line(m.group(0))
+                so_text = one_line(m.group(0))
                 key = alias_key(so_text)
                 for a in registry.aliases:
                     if a.key == key and a.type.type_id.startswith("so-"):
@@ -781,7 +771,7 @@ class AgencyMatcher:
                 # one level only (Cục Thuế, Sở …), exact aliases only
                 if not t.levels or len(t.levels) != 1 or t.levels[0] == J:
                     continue
-                lv = t.levels[0]
+                lv: Optional[str] = t.levels[0]
             else:
                 if t.levels and level is not None and level not in t.levels:
                     continue  # the hard level filter
@@ -814,7 +804,7 @@ class AgencyMatcher:
         return [self.match(m) for m in _split_cached(cell)]
 
     def _match_text(self, mention: str) -> tuple:
-        raw = _clean_item(_nfc(mention))
+        raw = _clean_item(nfc(mention))
         return (raw, *self._match_clean(raw))
 
     def _match_clean(self, raw: str) -> tuple:
@@ -824,7 +814,7 @@ class AgencyMatcher:
         key = an.key
         level = an.level or self.j_level
         named = bool(an.place)
-        if named and level and self.jurisdiction and self._place_is_own(level, an.place):
+        if an.place and level and self.jurisdiction and self._place_is_own(level, an.place):  # named
             named = False  # "huyện Xuân Lộc" in a Xuân Lộc plan: the issuer's own unit
             own_place = True
         else:
@@ -864,6 +854,7 @@ class AgencyMatcher:
                 "external" if _EXTERNAL_HINT.search(canon) else "specific"
             return (canon, None, None, kind, an.level, round(score, 1), False)
         t = hit.type
+        lv: Optional[str]
         if fallback_level:
             lv = fallback_level
         elif t.levels:
@@ -882,7 +873,7 @@ class AgencyMatcher:
                     name = f"{name} {an.place}"
             if "{unit}" in name:
                 name = name.replace("{unit}", self._unit_name(t, lv))
-            name = _one_line(name)
+            name = one_line(name)
         # id qualified by jurisdiction
         scope = lv or self.j_level
         if t.kind != "specific" and lv and self.j_level and _RANK[lv] > _RANK[self.j_level]:
@@ -903,6 +894,8 @@ class AgencyMatcher:
 
     def _place_is_own(self, level: str, place: str) -> bool:
         j = self.jurisdiction
+        if j is None:
+            return False
         own = {"tinh": j.province, "huyen": j.district, "xa": j.commune}.get(level)
         if not own:
             return False

@@ -167,12 +167,12 @@ _RECUR_GATE = re.compile(r"hang|moi|tung|theo|dinh|nien|bao|lan", _A)
 def _recurrence(t: str) -> Optional[str]:
     if not _RECUR_GATE.search(t):
         return None
-    found = set()
+    found: set[str] = set()
     for m in _RECUR.finditer(t):
         if m.group("every"):
             n = m.group("every_n").lstrip("0").replace("mot", "1") or "0"
             found.add(_EVERY.get((n, m.group("every_u")), "periodic"))
-        else:
+        elif m.lastgroup is not None:  # the name of the alternative that matched
             found.add(m.lastgroup)
     if not found:
         return None
@@ -418,7 +418,7 @@ def _time_expr(t: str, doc_year: Optional[int]) -> Optional[_Time]:
                 lc = _LIST_CONN.match(t, p)
                 m2 = _POINT.match(t, lc.end()) if lc else None
                 nb = _build(m2) if m2 else None
-                if nb is None or nb.kind != a.kind:
+                if m2 is None or nb is None or nb.kind != a.kind:
                     break
                 last, p = nb, m2.end()
             if last is not None:
@@ -455,10 +455,12 @@ def _range(a: _Pt, b: _Pt, doc_year: Optional[int]) -> _Time:
         if _span(b, yb)[1] < _span(a, ya)[0]:
             yb += 1
     elif ya is None:
+        assert yb is not None
         ya = yb
         if _span(a, ya)[0] > _span(b, yb)[1]:
             ya -= 1
     elif yb is None:
+        assert ya is not None
         yb = ya
         if _span(b, yb)[1] < _span(a, ya)[0]:
             yb += 1
@@ -507,11 +509,13 @@ def _relative(ctx: _Ctx, m: re.Match) -> _Result:
     unit, y, mo = m.group(1), ctx.doc_year, ctx.doc_month
     if unit == "nam":
         return ("year",) + ((date(y, 1, 1), date(y, 12, 31)) if y else (None, None))
-    valid = y is not None and mo is not None and 1 <= mo <= 12
+    kind = "month" if unit == "thang" else "quarter"
+    if y is None or mo is None or not 1 <= mo <= 12:
+        return kind, None, None
     if unit == "thang":
-        return ("month",) + (_span(_Pt("month", y, mo, mo, 1), y) if valid else (None, None))
-    q = (mo - 1) // 3 + 1 if valid else 0
-    return ("quarter",) + (_span(_Pt("quarter", y, q, q), y) if valid else (None, None))
+        return ("month",) + _span(_Pt("month", y, mo, mo, 1), y)
+    q = (mo - 1) // 3 + 1
+    return ("quarter",) + _span(_Pt("quarter", y, q, q), y)
 
 
 _LEAD_ON_EVENT = (r"^(?:ngay\s+)?(?:sau\s+khi|khi|ngay\s+khi|ngay\s+sau|ke\s+tu\s+khi|theo\s+yeu\s+cau"
@@ -583,12 +587,14 @@ def _normalize(text: str, doc_year: Optional[int], doc_month: Optional[int]) -> 
 
 
 def _clean_int(v: object, lo: int, hi: int) -> Optional[int]:
-    if isinstance(v, bool) or not isinstance(v, int):
+    if isinstance(v, int) and not isinstance(v, bool):
+        n = v
+    else:
         try:
-            v = int(v)  # type: ignore[arg-type]
+            n = int(v)  # type: ignore[call-overload]  # any object: int() raises for what it cannot take
         except (TypeError, ValueError, OverflowError):
             return None
-    return v if lo <= v <= hi else None
+    return n if lo <= n <= hi else None
 
 
 def normalize_deadline(text: str, doc_year: Optional[int],

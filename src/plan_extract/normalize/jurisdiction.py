@@ -185,7 +185,7 @@ class Gazetteer:
                 return table[code]
         return None
 
-    def find(self, level: str, name: str, province_code: Optional[str] = None,
+    def find(self, level: Optional[str], name: str, province_code: Optional[str] = None,
              issue_date: Optional[str] = None, type_word: Optional[str] = None,
              district_code: Optional[str] = None) -> Optional[Unit]:
         """A unit of ``level`` named ``name`` (within the province when given, of the type
@@ -238,7 +238,7 @@ def _norm_type(word: str) -> str:
 
 def _trim_name(name: str) -> str:
     words = re.split(r"\s+", name.strip())
-    out = []
+    out: list[str] = []
     for w in words:
         if out and fold_tone_placement(w).lower() in _STOP_WORDS:
             break
@@ -464,8 +464,8 @@ def resolve_jurisdiction(place: str | None, issuer: str | None, body_text: str,
             return j
         # a province and a district (or commune) of one name: the province, unless the
         # issuer or the text says otherwise (equal scores mean no such evidence)
-        prov = [u for u in ties if u.level == "tinh"]
-        if prov:
-            return _jur(prov[0], s)
+        provinces = [u for u in ties if u.level == "tinh"]
+        if provinces:
+            return _jur(provinces[0], s)
         return _jur(sorted(ties, key=lambda u: {"tinh": 0, "huyen": 1, "xa": 2}[u.level])[0], s)
     return _jur(best_u, s)

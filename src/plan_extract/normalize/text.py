@@ -1,5 +1,6 @@
-"""Text folding shared by the parsers and normalisers: Vietnamese diacritics and
-case folded for matching, never for output."""
+"""The shared text helpers of the readers, parsers and normalisers (one of each: import
+them from here): ``fold`` (Vietnamese diacritics and case folded for matching, never
+for output), ``one_line``, ``collapse``, ``nfc``, ``sentence_case``."""
 from __future__ import annotations
 
 import re
@@ -16,6 +17,11 @@ def fold(text: str) -> str:
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = re.sub(r"[^\w]+", " ", text)
     return _WS.sub(" ", text).strip()
+
+
+def nfc(text: str) -> str:
+    """Unicode NFC: composed letters (``ệ`` one code point), as the parsers expect."""
+    return unicodedata.normalize("NFC", text)
 
 
 def collapse(text: str) -> str:

@@ -8,20 +8,13 @@ from typing import Optional
 
 from ..model import Header
 from ..normalize.text import one_line
-from .layout import DATE_LINE, NUMBER_LINE, RECIPIENTS_LINE, Zones, doc_type_of
+from .layout import DATE_LINE, NUMBER_LINE, RECIPIENTS_LINE, Zones, doc_type_of, looks_like_name
 
 AUTHORITY = re.compile(r"^(?:KT|TM|TL|TUQ|Q|K/T|T/M|T/L)\s*\.\s*\S")
 POSITION_WORDS = re.compile(r"\b(CHỦ TỊCH|GIÁM ĐỐC|THỦ TƯỚNG|TRƯỞNG|BÍ THƯ|CHÁNH|THỦ TRƯỞNG|TỔNG|CỤC TRƯỞNG|"
                             r"VỤ TRƯỞNG|BỘ TRƯỞNG|THỨ TRƯỞNG|PHÓ)\b")
-_NAME_WORD = re.compile(r"^[A-ZÀ-ỸĐ][a-zà-ỹđ]+$")
 LEGAL_BASIS = re.compile(r"^(Căn cứ|Thực hiện)\b", re.I)
 _ITEM = re.compile(r"^[-+•–]\s*")
-
-
-def looks_like_name(text: str) -> bool:
-    """A person's name as printed under a signature: 2 to 6 capitalised words."""
-    words = one_line(text).split()
-    return 2 <= len(words) <= 6 and all(_NAME_WORD.match(w) for w in words)
 
 
 def _is_upper(text: str) -> bool:
@@ -46,11 +39,14 @@ def parse_header(z: Zones) -> Header:
     p = z.paragraphs
     h = Header()
     if z.number is not None:
-        raw = re.sub(r"\s+", "", NUMBER_LINE.match(p[z.number].text).group("raw"))
+        number = NUMBER_LINE.match(p[z.number].text)
+        assert number is not None  # find_zones chose the line by this pattern
+        raw = re.sub(r"\s+", "", number.group("raw"))
         num, _, symbol = raw.partition("/")
         h.number_raw, h.number, h.symbol = raw, (num or None), (symbol or None)
     if z.date is not None:
         m = DATE_LINE.match(p[z.date].text)
+        assert m is not None  # find_zones chose the line by this pattern
         h.place = one_line(m.group("place"))
         h.issue_date, h.issue_date_precision = parse_issue_date(m)
     if z.doc_type is not None:
@@ -202,14 +198,14 @@ def _stamped_date(h: Header, overlays) -> Optional[str]:
         m = DATE_LINE.match(ov.context.strip()) if ov.context else None
         if m and (h.place is None or one_line(m.group("place")) == h.place):
             value, precision = parse_issue_date(m)
-            if precision == "day":
+            if precision == "day" and value:
                 candidates.append(value)
     if not candidates:  # then the signing time of the stamps: the last one issued it
-        signed = []
+        signed: list[str] = []
         for ov in overlays:
             for m in _SIGNED_ON.finditer(ov.text):
                 value, precision = parse_issue_date(m)
-                if precision == "day":
+                if precision == "day" and value:
                     signed.append(value)
         candidates = sorted(signed)[-1:]
     for value in candidates:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from ..ir import DocumentIR, Paragraph
-from ..normalize.text import fold
+from ..normalize.text import fold, one_line
 
 DOC_TYPES = {
     "KE HOACH": "Kế hoạch", "QUYET DINH": "Quyết định", "CHI THI": "Chỉ thị",
@@ -34,6 +34,7 @@ ISSUER_START = re.compile(
     r"^(?:ỦY BAN|UỶ BAN|UBND|HỘI ĐỒNG|THỦ TƯỚNG|CHÍNH PHỦ|BỘ\b|SỞ\b|CHỦ TỊCH|GIÁM ĐỐC|BAN\b|TỔNG CỤC|"
     r"CỤC\b|QUỐC HỘI|TỈNH ỦY|THÀNH ỦY|HUYỆN ỦY|ĐẢNG ỦY|BÍ THƯ|VĂN PHÒNG|THƯỜNG TRỰC|MẶT TRẬN)")
 FOOTNOTE_LINE = re.compile(r"^(?P<mark>[¹²³⁴⁵⁶⁷⁸⁹⁰]+)\s*(?P<text>\S.*)$", re.S)
+_NAME_WORD = re.compile(r"^[A-ZÀ-ỸĐ][a-zà-ỹđ]+$")
 
 
 @dataclass
@@ -56,6 +57,12 @@ class Zones:
 
 def doc_type_of(text: str) -> Optional[str]:
     return DOC_TYPES.get(fold(text).upper()) if len(text) < 40 and ":" not in text else None
+
+
+def looks_like_name(text: str) -> bool:
+    """A person's name as printed under a signature: 2 to 6 capitalised words."""
+    words = one_line(text).split()
+    return 2 <= len(words) <= 6 and all(_NAME_WORD.match(w) for w in words)
 
 
 def _is_upper_line(text: str) -> bool:
@@ -189,8 +196,6 @@ def _attached_body(paras: list[Paragraph], start: int, z: Zones) -> tuple[int, i
 
 def _closing_end(paras: list[Paragraph], start: int) -> int:
     """The closing ends after the signer's name (or after the last recipient)."""
-    from .header import looks_like_name
-
     n = len(paras)
     for i in range(start, min(n, start + 40)):
         t = paras[i].text

@@ -11,7 +11,7 @@ from .layout import SECTION_LABEL
 KINDS = ("article", "roman", "dotted", "arabic", "letter")
 
 
-def parse_sections(paragraphs: list[Paragraph], clean=lambda s: s) -> tuple[list[Section], list[str]]:
+def parse_sections(paragraphs: list[Paragraph], clean=lambda s: s) -> tuple[list[Section], list[DocWarning]]:
     sections: list[Section] = []
     warnings: list[DocWarning] = []
     stack: list[tuple[str, int]] = []  # (style, section index)

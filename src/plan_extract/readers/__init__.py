@@ -1,15 +1,16 @@
 """One reader per input format, each filling the same intermediate representation
-(:mod:`plan_extract.ir`). ``read(path)`` picks the reader from the file's content
-and extension."""
+(:mod:`plan_extract.ir`). ``read(path)`` names the format from the file's content and
+extension (:func:`sniff_format`) and picks its reader from :data:`READERS`."""
 from __future__ import annotations
 
 import hashlib
 import re
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
-from ..errors import Empty, Unreadable, Unsupported
+from ..errors import Empty, Unreadable, Unsupported, limit_error  # noqa: F401 - limit_error: re-exported
 from ..ir import DocumentIR, SourceInfo
+from ..options import ReaderOptions
 
 TEXT_EXTENSIONS = {".txt", ".md", ".markdown", ".text"}
 HTML_EXTENSIONS = {".html", ".htm", ".xhtml"}
@@ -17,23 +18,6 @@ SOFFICE_EXTENSIONS = {".doc", ".odt", ".rtf"}  # converted to .docx by LibreOffi
 SUPPORTED_EXTENSIONS = TEXT_EXTENSIONS | HTML_EXTENSIONS | SOFFICE_EXTENSIONS | {".docx", ".pdf"}
 _HTML_START = re.compile(rb"^\s*(?:<\?xml[^>]{0,200}\?>\s*)?(?:<!--.{0,2000}?-->\s*)*"
                          rb"<(?:!doctype\s+html|html)\b", re.I | re.S)
-
-
-def limit_error(exc: Optional[BaseException]) -> Optional[BaseException]:
-    """The batch's per-file limit, time (``FileTimeout``) or memory (``MemoryError``),
-    behind ``exc``: itself, or wrapped by a library (pdfplumber wraps whatever pdfminer
-    raises in ``PdfminerException``). A reader re-raises it instead of turning it into
-    a rejection of its own or a page warning. None when the error is something else."""
-    from ..batch.limits import FileTimeout
-
-    seen: set[int] = set()
-    while exc is not None and id(exc) not in seen:
-        seen.add(id(exc))
-        if isinstance(exc, (MemoryError, FileTimeout)):
-            return exc
-        inner = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else None
-        exc = inner or exc.__cause__ or exc.__context__
-    return None
 
 
 def _looks_like_html(data: bytes) -> bool:
@@ -75,11 +59,62 @@ def source_info(path: Path, data: bytes, fmt: str, sha256: str | None = None) ->
                       size=len(data))
 
 
+Reader = Callable[[Path, bytes, SourceInfo, ReaderOptions], DocumentIR]
+"""A reader: (path, content, source info, options) -> the document's IR; raises
+:class:`~plan_extract.errors.ReadError` with a one-line reason."""
+
+
+# each format's reader module is imported at the first file of that format (the PDF and
+# Word readers take a third of a second to import, which a batch of text files saves)
+def _text(path: Path, data: bytes, info: SourceInfo, options: ReaderOptions) -> DocumentIR:
+    from .text import read_text
+    return read_text(data, info)
+
+
+def _docx(path: Path, data: bytes, info: SourceInfo, options: ReaderOptions) -> DocumentIR:
+    from .docx import read_docx
+    return read_docx(data, info)
+
+
+def _doc(path: Path, data: bytes, info: SourceInfo, options: ReaderOptions) -> DocumentIR:
+    from .docx import read_doc
+    return read_doc(path, data, info)
+
+
+def _converted(path: Path, data: bytes, info: SourceInfo, options: ReaderOptions) -> DocumentIR:
+    from .docx import read_converted
+    return read_converted(path, data, info, info.format)
+
+
+def _pdf(path: Path, data: bytes, info: SourceInfo, options: ReaderOptions) -> DocumentIR:
+    from .pdf import read_pdf
+    return read_pdf(data, info, options)
+
+
+def _html(path: Path, data: bytes, info: SourceInfo, options: ReaderOptions) -> DocumentIR:
+    from .html import read_html
+    return read_html(data, info)
+
+
+#: the reader of each format (:func:`sniff_format` names it): a new format is a module
+#: with its reader and one line here
+READERS: dict[str, Reader] = {
+    "txt": _text,
+    "md": _text,
+    "docx": _docx,
+    "pdf": _pdf,
+    "doc": _doc,
+    "html": _html,
+    "odt": _converted,
+    "rtf": _converted,
+}
+
+
 def read(path: Path | str, data: bytes | None = None, sha256: str | None = None,
-         pdf_options=None) -> DocumentIR:
+         options: Optional[ReaderOptions] = None) -> DocumentIR:
     """Read one input into the IR; raises :class:`ReadError` with a one-line reason.
     ``sha256``: the content hash of ``data``, when the caller has it already;
-    ``pdf_options``: the PDF reader's thresholds (:class:`~plan_extract.options.PdfOptions`)."""
+    ``options``: the readers' settings (:class:`~plan_extract.options.ReaderOptions`)."""
     path = Path(path)
     if data is None:
         sha256 = None  # a hash of the caller's is of the caller's bytes only
@@ -90,23 +125,7 @@ def read(path: Path | str, data: bytes | None = None, sha256: str | None = None,
     if not data.strip():
         raise Empty("empty file")
     fmt = sniff_format(path, data)
-    info = source_info(path, data, fmt, sha256)
-    if fmt in ("txt", "md"):
-        from .text import read_text
-        return read_text(data, info)
-    if fmt == "docx":
-        from .docx import read_docx
-        return read_docx(data, info)
-    if fmt == "pdf":
-        from .pdf import read_pdf
-        return read_pdf(data, info, options=pdf_options)
-    if fmt == "doc":
-        from .docx import read_doc
-        return read_doc(path, data, info)
-    if fmt == "html":
-        from .html import read_html
-        return read_html(data, info)
-    if fmt in ("odt", "rtf"):
-        from .soffice import read_converted
-        return read_converted(path, data, info, fmt)
-    raise Unsupported(f"unsupported format: {fmt}")
+    reader = READERS.get(fmt)
+    if reader is None:
+        raise Unsupported(f"unsupported format: {fmt}")
+    return reader(path, data, source_info(path, data, fmt, sha256), options or ReaderOptions())

@@ -115,15 +115,15 @@ class _Walker:
                 out.extend(self._flush_notes())
         return out
 
-    def _para_blocks(self, para: _Para) -> list[Block]:
-        blocks: list[Block] = []
+    def _para_blocks(self, para: _Para) -> list[Paragraph]:
+        blocks: list[Paragraph] = []
         for i, line in enumerate(para.lines):
             blocks.append(Paragraph(line, Provenance(self.path, page=para.page), gap_before=(i == 0),
                                     page_break_before=para.breaks[i]))
         return blocks
 
     def _flush_notes(self) -> list[Block]:
-        notes = [Paragraph(t, Provenance(self.path, page=self.rendered_breaks + 1)) for t in self.note_queue]
+        notes: list[Block] = [Paragraph(t, Provenance(self.path, page=self.rendered_breaks + 1)) for t in self.note_queue]
         self.note_queue.clear()
         return notes
 
@@ -487,4 +487,12 @@ def read_doc(path: Union[str, Path], data: bytes, info: SourceInfo) -> DocumentI
     converted = convert_with_soffice(path, data, "docx")
     doc = read_docx(converted, info)
     doc.warnings.append(warning("converted_from_doc", "converted from .doc with LibreOffice"))
+    return doc
+
+
+def read_converted(path: Union[str, Path], data: bytes, info: SourceInfo, fmt: str) -> DocumentIR:
+    """An OpenDocument or RTF file: converted to .docx by LibreOffice, then read as such."""
+    converted = convert_with_soffice(path, data, "docx", source_format=fmt)
+    doc = read_docx(converted, info)
+    doc.warnings.append(warning("converted_from_doc", f"converted from .{fmt} with LibreOffice"))
     return doc

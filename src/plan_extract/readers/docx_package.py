@@ -31,7 +31,7 @@ from typing import Optional
 
 from lxml import etree
 
-from ..errors import Damaged, Encrypted, ReadError, TooLarge, Unsafe, Unsupported
+from ..errors import Damaged, Encrypted, ReadError, TooLarge, Unsafe, Unsupported, limit_error
 
 MB = 1024 * 1024
 MAX_PART_BYTES = 128 * MB     # one part, inflated (a long plan's document.xml is a few MB)
@@ -144,8 +144,6 @@ def _zip_error(data: bytes, exc: Exception) -> ReadError:
 def check_container(data: bytes) -> None:
     """Everything above that needs no inflating, plus the DTD check of each XML part.
     Raises :class:`ReadError` with the reason."""
-    from . import limit_error
-
     if data[:2] != b"PK":
         raise Unsupported("not a .docx: not a zip archive")
     try:
@@ -236,8 +234,6 @@ def _bad_member(data: bytes) -> str:
 def open_document(data: bytes):
     """The python-docx document of a checked container."""
     import docx
-
-    from . import limit_error
 
     check_container(data)
     try:

@@ -594,7 +594,7 @@ class _Walker:
         return mark
 
     def _flush_notes(self) -> list[Block]:
-        notes = [Paragraph(t, Provenance(self.path)) for t in self.note_queue]
+        notes: list[Block] = [Paragraph(t, Provenance(self.path)) for t in self.note_queue]
         self.note_queue.clear()
         return notes
 
@@ -621,7 +621,7 @@ class _Walker:
         return out
 
     def _grid(self, tbl) -> tuple[list[list["_CellRead"]], list[bool], list[Block]]:
-        trs: list[tuple[object, bool]] = []
+        trs: list[tuple[etree._Element, bool]] = []
         captions: list[Block] = []
         for ch in tbl:
             tag = _tag(ch)
@@ -786,7 +786,7 @@ def _find_notes(root, scope: Iterable, walker: _Walker) -> None:
     """Footnote references (``<a href="#_ftn1">[1]</a>`` and the like: a link whose text
     is a number, to an anchor that links back) and the blocks holding their texts
     (anywhere in the page: Word puts its footnote list after the last section)."""
-    targets: dict[str, object] = {}
+    targets: dict[str, etree._Element] = {}
     links: list = []
     for el in root.iter():
         if not isinstance(el.tag, str):

@@ -11,24 +11,20 @@ fragments that continue on the next page are joined into one table.
 
 Rejected with a reason: encrypted PDFs that need a password, damaged files, PDFs
 without a text layer or with one that does not decode (:mod:`.pdf_check`), and PDFs
-of more than :data:`MAX_PAGES` pages (``PLAN_EXTRACT_MAX_PDF_PAGES`` in the
-environment overrides it; 0 means no limit): pdfminer needs about half a millisecond
-per page just to list the pages and a tenth of a second or more to lay one out, so a
-file of thousands of pages would run into the per-file time limit after minutes of
-work, where a page count rejects it at once.
+of more pages than ``ReaderOptions.max_pdf_pages``
+(:data:`~plan_extract.options.MAX_PDF_PAGES` unless the caller says otherwise,
+``--max-pages``), counted before any page is laid out.
 """
 from __future__ import annotations
 
 import io
-import os
 from dataclasses import dataclass, field
 from typing import Optional, Union
 
-from ..errors import Damaged, Encrypted, ReadError, TooLarge
+from ..errors import Damaged, Encrypted, ReadError, TooLarge, limit_error
 from ..ir import Block, DocumentIR, Overlay, Paragraph, Provenance, SourceInfo, Table
 from ..model import DocWarning, warning
-from ..options import PdfOptions
-from . import limit_error
+from ..options import PdfOptions, ReaderOptions
 from .pdf_check import check_text_layer
 from .pdf_layout import Line, Measure, drop_running_lines, group_lines, lines_from_glyphs, measure_of
 from .pdf_objects import PageObjects, page_objects
@@ -38,8 +34,6 @@ from .pdf_tables import Fragment, LogicalTable, append_fragment, build_fragment,
 from .pdf_zones import mark_zones, reading_order
 from .tablekind import is_layout_table
 
-MAX_PAGES = 500
-MAX_PAGES_ENV = "PLAN_EXTRACT_MAX_PDF_PAGES"
 TABLE_SETTINGS = {"vertical_strategy": "explicit", "horizontal_strategy": "explicit"}
 
 
@@ -70,19 +64,8 @@ def find_table_cells(page, objects: PageObjects) -> list[tuple[tuple, list[tuple
     return [(t.bbox, t.cells) for t in TableFinder(page, settings).tables]
 
 
-def max_pages() -> Optional[int]:
-    """The page limit: :data:`MAX_PAGES`, or the environment's ``PLAN_EXTRACT_MAX_PDF_PAGES``
-    (0: none)."""
-    value = os.environ.get(MAX_PAGES_ENV, "").strip()
-    try:
-        limit = int(value) if value else MAX_PAGES
-    except ValueError:
-        limit = MAX_PAGES
-    return limit if limit > 0 else None
-
-
 def _too_long(count: str, limit: int) -> ReadError:
-    return TooLarge(f"PDF too long: {count} pages (limit {limit} pages, {MAX_PAGES_ENV})")
+    return TooLarge(f"PDF too long: {count} pages (limit {limit} pages, --max-pages)")
 
 
 def _check_page_count(doc, limit: Optional[int]) -> None:
@@ -96,9 +79,9 @@ def _check_page_count(doc, limit: Optional[int]) -> None:
     try:
         declared = resolve1(resolve1(doc.catalog.get("Pages")).get("Count"))
     except Exception as exc:
-        limit = limit_error(exc)
-        if limit is not None:
-            raise limit from None
+        stop = limit_error(exc)  # (not ``limit``: the page count below still needs it)
+        if stop is not None:
+            raise stop from None
         declared = None
     if isinstance(declared, int) and declared > limit:
         raise _too_long(str(declared), limit)
@@ -124,7 +107,7 @@ def _open(data: bytes, limit: Optional[int] = None):
         raise _open_error(exc) from None
 
 
-def _open_error(exc: Exception) -> Exception:
+def _open_error(exc: Exception) -> BaseException:
     """The reason a PDF does not open; the time or memory limit itself when that is
     what stopped it (pdfplumber wraps pdfminer's errors in PdfminerException)."""
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
@@ -268,11 +251,11 @@ def _page_of(item: Item) -> int:
     return item.page
 
 
-def read_pdf(data: bytes, info: SourceInfo, page_limit: Optional[int] = -1,
-             options: Optional[PdfOptions] = None) -> DocumentIR:
-    """Read a PDF's text layer; ``page_limit`` -1 means :func:`max_pages`, None no limit."""
-    options = options or PdfOptions()
-    pdf = _open(data, max_pages() if page_limit == -1 else page_limit)
+def read_pdf(data: bytes, info: SourceInfo, options: Optional[ReaderOptions] = None) -> DocumentIR:
+    """Read a PDF's text layer (``options``: the page limit and the thresholds)."""
+    options = options or ReaderOptions()
+    limit = options.max_pdf_pages
+    pdf = _open(data, limit if limit and limit > 0 else None)
     warnings: list[DocWarning] = []
     try:
         if getattr(pdf.doc, "encryption", None):
@@ -282,11 +265,11 @@ def read_pdf(data: bytes, info: SourceInfo, page_limit: Optional[int] = -1,
         pages: list[PageContent] = []
         for number, page in enumerate(pdf.pages, start=1):
             try:
-                pages.append(_read_page(page, number, options))
+                pages.append(_read_page(page, number, options.pdf))
             except Exception as exc:  # a broken content stream spoils one page, not the file
-                limit = limit_error(exc)  # but the time and memory limits stop the file
-                if limit is not None:
-                    raise limit from None
+                stop = limit_error(exc)  # but the time and memory limits stop the file
+                if stop is not None:
+                    raise stop from None
                 warnings.append(warning("page_unreadable", f"page {number} unreadable: {type(exc).__name__}: "
                                         f"{str(exc)[:100]}", page=number))
             finally:

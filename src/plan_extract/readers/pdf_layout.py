@@ -27,6 +27,18 @@ _DIGITS = re.compile(r"^\d{1,3}$")
 EDGE_ZONE = 0.12  # share of the page height where running headers and footers live
 
 
+@dataclass(slots=True)
+class Glyph:
+    """One character as :mod:`.pdf_objects` takes it from the page: text, box, size."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+
+
 @dataclass
 class Word:
     text: str
@@ -61,7 +73,7 @@ class Line:
 
     def finish(self) -> "Line":
         self.words.sort(key=lambda w: w.x0)
-        sizes = Counter()
+        sizes: Counter[float] = Counter()
         for w in self.words:
             sizes[round(w.size, 1)] += len(w.text)
         self.size = sizes.most_common(1)[0][0] if sizes else 0.0
@@ -77,7 +89,7 @@ class Line:
                 glue = prev is not None and w.x0 - prev.x1 < 1.0
             else:
                 glue = prev is not None and w.x0 - prev.x1 < 0.08 * self.size and \
-                    parts and parts[-1][-1:] in "⁰¹²³⁴⁵⁶⁷⁸⁹"
+                    bool(parts) and parts[-1][-1:] in "⁰¹²³⁴⁵⁶⁷⁸⁹"
             if parts and not glue:
                 parts.append(" ")
             parts.append(text)

@@ -13,18 +13,10 @@ from typing import Callable, Iterator, Optional, Sequence
 from pdfminer.layout import LTAnno, LTChar, LTContainer, LTCurve, LTImage, LTLine, LTRect
 
 from ..options import PdfOptions
+from .pdf_layout import Glyph
+from .pdf_overlay import RawGlyph, classify, rgb
 
 MIN_EDGE = 1.0  # points: shorter strokes are not rulings
-
-
-@dataclass(slots=True)
-class Glyph:
-    text: str
-    x0: float
-    x1: float
-    top: float
-    bottom: float
-    size: float
 
 
 @dataclass
@@ -77,8 +69,6 @@ def _turn(box: tuple[float, float, float, float], turns: int, w: float, h: float
 
 
 def _raw_glyph(obj, seq: int, px0: float, py1: float):
-    from .pdf_overlay import RawGlyph, rgb
-
     m = obj.matrix
     a, b = m[0], m[1]
     scale = math.hypot(a, b) or 1.0
@@ -94,8 +84,6 @@ def page_objects(layout, options: Optional[PdfOptions] = None, annotations: Sequ
     turned by ``/Rotate``) is turned so that its text reads upright. Text drawn over
     the page (:mod:`.pdf_overlay`; ``annotations``: the glyphs each annotation's
     appearance draws) is set apart in ``overlay``, by kind."""
-    from .pdf_overlay import classify
-
     opts = options or PdfOptions()
     px0, py1 = layout.x0, layout.y1
     w, h = layout.width, layout.height

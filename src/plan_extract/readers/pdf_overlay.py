@@ -28,7 +28,7 @@ from typing import Optional, Sequence
 
 from ..ir import Overlay
 from ..options import PdfOptions
-from .pdf_layout import Line, Word, lines_from_glyphs
+from .pdf_layout import Glyph, Line, Word, lines_from_glyphs
 
 
 @dataclass(slots=True)
@@ -149,7 +149,7 @@ def classify(glyphs: list[RawGlyph], images: Sequence[tuple], turns: int,
     body_ink = [g for g in ink if run_of[id(g)] not in over_runs and id(g) not in duplicates]
     colours = Counter(tuple(round(c, 2) for c in g.colour) for g in body_ink)
     sizes = Counter(round(g.size, 1) for g in body_ink)
-    body_colour = colours.most_common(1)[0][0] if colours else (0.0, 0.0, 0.0)
+    body_colour = rgb(colours.most_common(1)[0][0]) if colours else (0.0, 0.0, 0.0)
     body_size = sizes.most_common(1)[0][0] if sizes else 0.0
     image_runs: set[int] = set()
     if images:
@@ -252,8 +252,6 @@ def _cluster(pieces: list[_Piece]) -> list[list[_Piece]]:
 def to_overlays(kind_glyphs: dict[str, list], page: int, turn_box) -> list[Overlay]:
     """Overlay records of one page. ``turn_box`` maps a page box into the page's
     reading frame (the frame body lines use)."""
-    from .pdf_objects import Glyph
-
     out: list[Overlay] = []
     for kind, glyphs in kind_glyphs.items():
         if not glyphs:
@@ -280,7 +278,8 @@ def to_overlays(kind_glyphs: dict[str, list], page: int, turn_box) -> list[Overl
                     max(p.bbox[2] for p in grp), max(p.bbox[3] for p in grp))
             lines = [p.line.text for p in grp if p.line.text]
             if lines:
-                ov = Overlay(lines, page, tuple(round(v, 1) for v in bbox), kind)
+                ov = Overlay(lines, page, (round(bbox[0], 1), round(bbox[1], 1), round(bbox[2], 1),
+                                           round(bbox[3], 1)), kind)
                 ov._words = [w for p in grp for w in p.line.words] if len(grp) == 1 else None  # type: ignore
                 out.append(ov)
     out.sort(key=lambda o: (o.bbox[1], o.bbox[0]))
@@ -304,7 +303,7 @@ def set_contexts(overlays: list[Overlay], lines: Sequence[Line], opts: PdfOption
                 break
     for k, ovs in on_line.items():
         ln = lines[k]
-        placed = [(w, None) for w in ln.words]
+        placed: list[tuple[Word, Optional[Overlay]]] = [(w, None) for w in ln.words]
         for ov in ovs:
             placed += [(w, ov) for w in ov._words]  # type: ignore[attr-defined]
         placed.sort(key=lambda t: t[0].x0)
@@ -317,12 +316,12 @@ def set_contexts(overlays: list[Overlay], lines: Sequence[Line], opts: PdfOption
                 segments[-1].append(item)
         for seg in segments:
             text = " ".join(w.text for w, _ in seg)
-            for _, ov in seg:
-                if ov is not None:
-                    ov.context = text
+            for _, drawn in seg:
+                if drawn is not None:
+                    drawn.context = text
     for ov in overlays:
         if hasattr(ov, "_words"):
-            del ov._words  # type: ignore[attr-defined]
+            del ov._words
 
 
 # -- annotation appearance streams ----------------------------------------------------------------
@@ -381,7 +380,8 @@ def annotation_glyphs(page, rsrcmgr=None) -> list[list]:
         fake = _FakePage(page_obj, {"XObject": {"PXAP": normal}}, [content])
         device = PDFPageAggregator(rsrcmgr, laparams=None)
         try:
-            PDFPageInterpreter(rsrcmgr, device).process_page(fake)
+            # a duck-typed page: the interpreter reads only the attributes _FakePage has
+            PDFPageInterpreter(rsrcmgr, device).process_page(fake)  # type: ignore[arg-type]
         except Exception:  # a broken appearance stream spoils that annotation only
             continue
         layout = device.get_result()

@@ -23,7 +23,7 @@ from typing import Optional, Sequence
 
 from ..ir import Cell, Provenance, Row, Table
 from ..normalize.text import fold
-from ..parsers.tasktable.columns import is_numbering_row
+from ..vocabulary import is_numbering_row
 from .pdf_layout import Word, group_lines
 from .pdf_paragraphs import join_wrapped
 from .tablekind import column_fields, header_row_index
@@ -92,11 +92,11 @@ def build_fragment(page: int, bbox: tuple, cell_boxes: Sequence[tuple], words: S
         r0, r1 = _index(ys, b[1]), _index(ys, b[3])
         if c1 <= c0 or r1 <= r0:
             continue
-        cell = GridCell(r0, r1, c0, c1, tuple(b))
-        cells.append(cell)
+        new = GridCell(r0, r1, c0, c1, tuple(b))
+        cells.append(new)
         for r in range(r0, r1):
             for c in range(c0, c1):
-                grid[r][c] = cell
+                grid[r][c] = new
     for w in words:
         cx, cy = (w.x0 + w.x1) / 2, (w.top + w.bottom) / 2
         if not (xs[0] <= cx <= xs[-1] and ys[0] <= cy <= ys[-1]):

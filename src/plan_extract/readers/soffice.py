@@ -11,8 +11,6 @@ from pathlib import Path
 from typing import Optional, Union
 
 from ..errors import Damaged, Timeout, Unsupported
-from ..ir import DocumentIR, SourceInfo
-from ..model import warning
 
 _NAMES = {"doc": "old binary .doc", "odt": "OpenDocument text (.odt)", "rtf": "rich text (.rtf)"}
 
@@ -47,13 +45,3 @@ def convert_with_soffice(path: Union[str, Path], data: bytes, target: str = "doc
         if not out.exists():
             raise Damaged(f"LibreOffice could not convert the file to .{target} (damaged or unsupported)")
         return out.read_bytes()
-
-
-def read_converted(path: Union[str, Path], data: bytes, info: SourceInfo, fmt: str) -> DocumentIR:
-    """An OpenDocument or RTF file: converted to .docx by LibreOffice, then read as such."""
-    from .docx import read_docx
-
-    converted = convert_with_soffice(path, data, "docx", source_format=fmt)
-    doc = read_docx(converted, info)
-    doc.warnings.append(warning("converted_from_doc", f"converted from .{fmt} with LibreOffice"))
-    return doc

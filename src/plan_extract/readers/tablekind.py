@@ -8,7 +8,7 @@ import re
 from typing import Optional, Sequence
 
 from ..normalize.text import fold
-from ..parsers.tasktable.columns import match_header
+from ..vocabulary import match_header
 
 _FOLDED_CUES = re.compile(
     r"^(?:cong hoa xa hoi chu nghia|doc lap tu do hanh phuc|noi nhan\b|.{2,40} ngay(?: \d{1,2})? thang)")

@@ -225,7 +225,7 @@ def _place_empty_cells(rows: list[TextRow], gaps: list[int], width: int) -> None
             nxt.cells[:0] = [Cell("") for _ in range(empties)]
 
 
-def split_swallowed(rows: list[TextRow]) -> list[object]:
+def split_swallowed(rows: list[TextRow]) -> list[str | list[TextRow]]:
     """Tables of a conversion without blank lines can run into each other: the last
     row of one table, the text between (one run of lines, so one "cell") and the first
     row of the next table all stand between the same two double bars. Such a row is
@@ -234,7 +234,7 @@ def split_swallowed(rows: list[TextRow]) -> list[object]:
     after it, start a new table; the cell before them is the text
     between (returned as a str); the cells before that end the table before.
     Returns a list of row lists and strings, in order."""
-    out: list[object] = []
+    out: list[str | list[TextRow]] = []
     cur: list[TextRow] = []
     for k, row in enumerate(rows):
         n = len(row.cells)

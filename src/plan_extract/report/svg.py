@@ -87,7 +87,7 @@ def timeline_chart(periods: Sequence[str], series: Sequence[tuple[str, str, Sequ
     label_every = max(1, math.ceil(n / 40))
     for i, period in enumerate(periods):
         x = left + i * slot + (slot - bar_w) / 2
-        base = top_pad + plot_h
+        base: float = top_pad + plot_h
         for k, (key, label, counts) in enumerate(series):
             c = counts[i]
             if not c:

@@ -2,10 +2,11 @@
 rows with continuations merged (:mod:`.rows`), hierarchy (:mod:`.hierarchy`)."""
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Optional, Sequence
 
 from ...ir import Block, DocumentIR
 from ...model import DocWarning, Task
+from ...options import TableOptions
 from .hierarchy import assign, label_style
 from .rows import RawRow, TableParse, parse_rows
 
@@ -33,11 +34,12 @@ def parse_task_table(ir: DocumentIR) -> tuple[list[Task], list[DocWarning]]:
     return tasks, warnings
 
 
-def read_task_tables(blocks: Sequence[Block]) -> tuple[list[Task], list[DocWarning], TableParse]:
+def read_task_tables(blocks: Sequence[Block], options: Optional[TableOptions] = None
+                     ) -> tuple[list[Task], list[DocWarning], TableParse]:
     """Task rows in reading order, numbered from 1, with is_group and hierarchy set;
     the warnings of table assembly; the assembly itself (layout tables to read as
-    paragraphs)."""
-    parsed: TableParse = parse_rows(blocks)
+    paragraphs). ``options``: the header search (:class:`TableOptions`)."""
+    parsed: TableParse = parse_rows(blocks, options)
     raw = parsed.rows
     groups = [r.is_group for r in raw]
     headings = group_headings(raw)

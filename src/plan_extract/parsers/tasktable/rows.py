@@ -17,13 +17,13 @@ from typing import Optional, Sequence
 from ...ir import Block, Paragraph, Provenance, Row, Table
 from ...model import DocWarning, warning
 from ...normalize.text import fold
-from .columns import FIELDS, ColumnMap, is_numbering_row, match_header, merge_subheader
+from ...options import TableOptions
+from .columns import FIELDS, HEADER_SCAN_ROWS, ColumnMap, is_numbering_row, match_header, merge_subheader
 
 _LABEL = r"(?:[IVXLCDM]+|\d+(?:\.\d+)*|[A-Za-zĐđ])"
 _HEADING_IN_CELL = re.compile(rf"^({_LABEL})[.)]\s*(\S.*)$", re.S)
 _BARE_LABEL = re.compile(rf"^({_LABEL})[.)]?$")
 _DETAIL_FIELDS = ("lead", "support", "deadline", "product")  # all empty in a group row
-HEADER_SCAN_ROWS = 6  # a header row is looked for among a table's first rows
 _LAYOUT_FOLDED = re.compile(
     r"^(?:cong hoa xa hoi chu nghia|doc lap tu do hanh phuc|noi nhan\b|.{2,40} ngay(?: \d{1,2})? thang)")
 _LAYOUT_RAW = re.compile(r"^(?:Số\s*[:.]|(?:KT|TM|TL|TUQ|T/M)\s*\.)")
@@ -217,14 +217,14 @@ def has_layout_cue(rows: Sequence[Sequence[str]]) -> bool:
     return False
 
 
-def _header_of(texts: list[list[str]]) -> Optional[tuple[int, int, ColumnMap]]:
+def _header_of(texts: list[list[str]], options: TableOptions) -> Optional[tuple[int, int, ColumnMap]]:
     """(first header row, rows the header takes, map) of a table, or None."""
-    for i, row in enumerate(texts[:HEADER_SCAN_ROWS]):
-        cmap = match_header(row)
+    for i, row in enumerate(texts[:options.header_scan_rows]):
+        cmap = match_header(row, options.match_threshold)
         if cmap is None:
             continue
         if i + 1 < len(texts) and not is_numbering_row(texts[i + 1]):
-            two = merge_subheader(row, texts[i + 1])
+            two = merge_subheader(row, texts[i + 1], options.match_threshold)
             tt_col = cmap.index("tt")
             content_col = cmap.index("content")
             sub = texts[i + 1]
@@ -241,8 +241,9 @@ def _is_furniture(block: Block) -> bool:
     return isinstance(block, Paragraph) and bool(_FURNITURE.match(block.text.strip()))
 
 
-def parse_rows(blocks: Sequence[Block]) -> TableParse:
+def parse_rows(blocks: Sequence[Block], options: Optional[TableOptions] = None) -> TableParse:
     """Walk the document's tables in reading order and assemble the task rows."""
+    options = options or TableOptions()
     out = TableParse()
     cmap: Optional[ColumnMap] = None
     adjacent = False  # nothing but page furniture since the last task table
@@ -258,7 +259,7 @@ def parse_rows(blocks: Sequence[Block]) -> TableParse:
             continue
         texts = [_expand_spans(r) for r in table.rows]
         where = _where(table)
-        found = _header_of(texts)
+        found = _header_of(texts, options)
         start = 0
         if found is not None:
             h, nrows, hmap = found
