@@ -196,7 +196,7 @@ def _continues_text(prev: RawRow, row: RawRow) -> bool:
     if content[0].islower():
         return True
     m = _ENUM.match(content)
-    return bool(m) and f"({int(m.group(1)) - 1})" in prev.values["content"]
+    return m is not None and f"({int(m.group(1)) - 1})" in prev.values["content"]
 
 
 def _append(target: RawRow, cont: RawRow) -> None:
