@@ -222,3 +222,39 @@ def test_a_pipe_swapped_in_after_discovery_is_rejected_without_blocking(tmp_path
         ("rejected", "unsupported", "not a regular file (a pipe, device or folder)"), ("extracted", None, None)]
     with pytest.raises(ReadError, match="not a regular file"):
         read_input("/dev/zero", None)
+
+
+def _rejoin_reference(paragraphs):
+    """``rejoin`` as it was (quadratic): the reference its linear form must equal."""
+    from plan_extract.ir import Paragraph
+    from plan_extract.parsers.layout import FOOTNOTE_LINE, starts_continuation
+
+    out = []
+    for p in paragraphs:
+        if out and starts_continuation(p.text) and not FOOTNOTE_LINE.match(out[-1].text):
+            prev = out[-1]
+            out[-1] = Paragraph(f"{prev.text} {p.text}", prev.prov, prev.gap_before, prev.page_break_before)
+        else:
+            out.append(p)
+    return out
+
+
+def test_rejoining_continuations_is_linear_and_unchanged():
+    """Paragraphs starting in lower case are joined once (not rebuilt at each one: 200,000
+    took 20 s, see bench/bench_rejoin.py), with the same result as before on random
+    mixes of continuations, section labels, footnote lines and bare footnote marks."""
+    from plan_extract.ir import Paragraph, Provenance
+    from plan_extract.parsers.layout import rejoin
+
+    rnd = random.Random(7)
+    kinds = ["tiếp theo", "Câu mới.", "a) mục", "¹ Chú thích", "¹²", "²", "¹ ", "b)", "", "đoạn", "1. Mục",
+             "¹chú", "x"]
+    for _ in range(300):
+        paras = [Paragraph(rnd.choice(kinds), Provenance("t", line=i), rnd.random() < 0.5, rnd.random() < 0.2)
+                 for i in range(rnd.randint(0, 30))]
+        assert rejoin(paras) == _rejoin_reference(paras)
+    many = [Paragraph("Mở đầu", Provenance("t", line=0))] + [
+        Paragraph(f"dòng {i}", Provenance("t", line=i)) for i in range(1, 200_001)]
+    (joined,) = rejoin(many)
+    assert joined.text.startswith("Mở đầu dòng 1 dòng 2 ") and joined.text.endswith(" dòng 200000")
+    assert joined.prov.line == 0
