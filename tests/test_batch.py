@@ -236,32 +236,95 @@ def committed(out: Path) -> int:
         return 0
 
 
-def test_a_killed_run_leaves_readable_output_and_the_next_run_completes(tmp_path):
+# The command in a process of its own whose workers stop for good at the first file named
+# GATE or after (in input order): the batches before it are committed, the run never
+# ends on its own, and a signal always finds it at the same point, however loaded the
+# machine is (a run left to itself could finish before the signal).
+_GATED = """
+import os, sys, time
+import plan_extract.batch.work as work
+from plan_extract.cli import main
+real, gate = work.process, os.environ["GATE"]
+def process(item, *args, **kwargs):
+    if os.path.basename(item.path) >= gate:
+        while True:
+            time.sleep(1)
+    return real(item, *args, **kwargs)
+work.process = process  # the pool's workers are forked: they see it
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def gated_run(src: Path, out: Path, after: int, *args: str, **popen) -> subprocess.Popen:
+    """The command over ``src`` (batches of 20, two workers), stopped for good after the
+    first ``after`` files (a multiple of 20) are committed."""
+    gate = sorted(p.name for p in src.iterdir())[after]
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"), GATE=gate)
+    proc = subprocess.Popen([sys.executable, "-c", _GATED, "extract", str(src), "-o", str(out), "-w", "2",
+                             "--batch-size", "20", *args], env=env, stdout=subprocess.DEVNULL,
+                            start_new_session=True, **popen)
+    deadline = time.monotonic() + 300
+    while committed(out) < after:
+        assert proc.poll() is None and time.monotonic() < deadline, "the gated run did not get to the gate"
+        time.sleep(0.02)
+    return proc
+
+
+def children(pid: int) -> list[int]:
+    kids = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            kids.append(int(stat.parent.name))
+    return kids
+
+
+def alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_a_killed_run_leaves_readable_output_its_workers_die_and_the_next_run_completes(tmp_path):
+    """kill -9 of the command alone: its workers die with it (they would go on writing
+    into the output), what was committed is readable, and the next run sweeps what the
+    killed one left and completes the work."""
     src = tmp_path / "in"
-    generate(400, src, seed=11)
+    generate(200, src, seed=11)
     clean = tmp_path / "clean"
     assert main(["extract", str(src), "-o", str(clean), "-q", "-w", "1", "--batch-size", "20"]) == 0
     expected = {name: load(clean, name) for name in TABLES}
 
     out = tmp_path / "out"
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
-    proc = subprocess.Popen([sys.executable, "-m", "plan_extract.cli", "extract", str(src), "-o", str(out),
-                             "-q", "-w", "2", "--batch-size", "20"], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    deadline = time.time() + 120
-    while time.time() < deadline and committed(out) < 60:  # kill after a few batches were committed
-        time.sleep(0.02)
-    os.killpg(proc.pid, signal.SIGKILL)
+    proc = gated_run(src, out, 60, "-q", stderr=subprocess.DEVNULL)
+    workers = children(proc.pid)
+    assert len(workers) == 2 and all(alive(w) for w in workers)
+    proc.kill()  # the driver only, as `kill -9 <pid>` does
     proc.wait()
+    deadline = time.monotonic() + 60
+    while any(alive(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(alive(w) for w in workers)
     partial = pd.read_parquet(out / "tasks")  # readable after the kill
-    assert 0 < partial.doc_id.nunique() < 400
+    assert partial.doc_id.nunique() == 60
     assert not partial.duplicated(["doc_id", "row"]).any()
+    # what a run killed while writing leaves: temporary files of the JSON, the manifest, a part
+    left = [out / "json" / ".x.json.abcd1234.tmp", out / ".manifest.json.abcd1234.tmp",
+            next((out / "tasks").glob("year=*")) / ".part-0123.parquet.abcd1234.tmp"]
+    for p in left:
+        p.write_bytes(b"half")
 
     assert main(["extract", str(src), "-o", str(out), "-q", "-w", "2", "--batch-size", "20"]) == 0
     counts = manifest(out)["counts"]
-    assert counts["unchanged"] > 0 and counts["unchanged"] + counts["extracted"] == 400
+    assert (counts["unchanged"], counts["extracted"]) == (60, 140)
     for name in TABLES:
         pd.testing.assert_frame_equal(load(out, name), expected[name])
+    assert not [p for p in out.rglob(".*") if p.name != ".plan-extract"]
 
 
 def test_dask_engine_on_a_local_two_worker_cluster_gives_the_same_rows(tmp_path):
@@ -480,33 +543,35 @@ def test_output_files_are_as_readable_as_any_file_the_user_writes(tmp_path):
 def test_ctrl_c_or_kill_stops_the_run_in_one_line_and_leaves_nothing_half_written(tmp_path, sig):
     """Ctrl-C (SIGINT to the process group) or kill (SIGTERM to the command): the command
     stops its workers, says so in one line and exits with 130; no temporary file is
-    left, what was committed is readable, and the next run completes the work."""
+    left, what was committed is readable and has its manifest, and the next run
+    completes the work."""
     src = tmp_path / "in"
-    generate(400, src, seed=13)
+    generate(200, src, seed=13)
     out = tmp_path / "out"
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
-    proc = subprocess.Popen([sys.executable, "-m", "plan_extract.cli", "extract", str(src), "-o", str(out),
-                             "-w", "2", "--batch-size", "20"], env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, start_new_session=True)
-    deadline = time.time() + 120
-    while time.time() < deadline and committed(out) < 60:
-        time.sleep(0.02)
+    proc = gated_run(src, out, 60, stderr=subprocess.PIPE)
     if sig == signal.SIGINT:
         os.killpg(proc.pid, sig)
     else:
         proc.send_signal(sig)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130
-    assert err.decode("utf-8").strip().splitlines() == [
-        f"interrupted: {out} keeps the batches committed so far; run the same command again to complete it"]
+    lines = err.decode("utf-8").strip().splitlines()
+    assert lines[-1] == (f"interrupted: {out} keeps the batches committed so far; "
+                         "run the same command again to complete it")
+    assert all(line.startswith("extract: ") for line in lines[:-1])  # progress lines (stderr is a pipe)
     time.sleep(0.5)  # a worker still alive would write now
     assert not [p for p in out.rglob(".*") if p.name != ".plan-extract"]
     partial = pd.read_parquet(out / "tasks")
-    assert 0 < partial.doc_id.nunique() < 400 and partial.doc_id.nunique() == committed(out)
+    assert partial.doc_id.nunique() == committed(out) == 60
+    m = manifest(out)  # the manifest of the batches kept
+    assert m["interrupted"] is True
+    assert (m["counts"]["extracted"], m["counts"]["not_reached"], m["dataset"]["documents"]) == (60, 140, 60)
+    assert m["tables"]["tasks"] == len(partial)
     assert main(["extract", str(src), "-o", str(out), "-q", "-w", "2", "--batch-size", "20"]) == 0
     counts = manifest(out)["counts"]
-    assert counts["unchanged"] + counts["extracted"] == 400 and counts["rejected"] == 0
-    assert load(out, "documents").doc_id.nunique() == 400
+    assert (counts["unchanged"], counts["extracted"], counts["rejected"]) == (60, 140, 0)
+    assert manifest(out)["interrupted"] is False
+    assert load(out, "documents").doc_id.nunique() == 200
 
 
 def test_a_worker_stuck_where_the_alarm_cannot_reach_costs_only_its_file(tmp_path, monkeypatch):

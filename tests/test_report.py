@@ -284,3 +284,25 @@ def test_report_renders_in_chromium_without_console_messages(report, tmp_path):
     width, height = struct.unpack(">II", head[16:24])
     assert (width, height) == (1280, 2000)
     assert shot.stat().st_size > 50_000  # a rendered page, not a blank one
+
+
+def test_a_document_without_number_place_or_date(tmp_path):
+    """A plan with no number, no place and date line: the report renders (no crash on the
+    missing number) and prints no literal "nan"; overdue() defaults to today."""
+    import datetime as dt
+
+    from plan_extract.cli import main
+
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "bare.txt").write_text(
+        "KẾ HOẠCH\nThử nghiệm không số\n\nI. NỘI DUNG\n\nNội dung.\n\n"
+        "TT\tNội dung công việc\tCơ quan chủ trì\tCơ quan phối hợp\tThời gian hoàn thành\tSản phẩm\n"
+        "1\tViệc một\tPhòng Tư pháp\t\tTháng 3/2020\tBáo cáo\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["extract", str(src), "-o", str(out), "-q", "-w", "1"]) == 0
+    ds = api.load(out)
+    assert ds.documents["number_raw"].isna().all() and ds.documents["place"].isna().all()
+    html = build_report(out, tmp_path / "r.html", as_of="2024-01-01").read_text("utf-8")
+    assert not re.search(r">\s*nan\s*<|\bnan\b —|— nan\b", html)
+    assert ds.overdue()["row"].tolist() == [1] == ds.overdue(dt.date.today())["row"].tolist()

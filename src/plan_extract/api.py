@@ -266,13 +266,14 @@ class Dataset:
         return t[(t["deadline_end"] >= s) & (t["deadline_end"] <= e)] \
             .sort_values(["deadline_end", "doc_id", "row"], kind="stable").reset_index(drop=True)
 
-    def overdue(self, on: DateLike) -> pd.DataFrame:
-        """Task rows whose due date (``deadline_end``) is strictly before ``on``: on that
+    def overdue(self, on: Optional[DateLike] = None) -> pd.DataFrame:
+        """Task rows whose due date (``deadline_end``) is strictly before ``on`` (default:
+        today, as in the report): on that
         day they are overdue unless done (the documents do not record completion). A task
         due on ``on`` itself is not overdue. Group headings and tasks without a due date
         are never overdue. Sorted by due date, then ``doc_id``, ``row``; column
         ``days_overdue`` = days between the due date and ``on``."""
-        ts = _timestamp(on)
+        ts = _timestamp(on if on is not None else pd.Timestamp.today())
         t = self.dated_tasks()
         t = t[t["deadline_end"] < ts].copy()
         t["days_overdue"] = (ts - t["deadline_end"]).dt.days.astype("int64")

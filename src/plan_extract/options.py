@@ -9,6 +9,7 @@ table options and travels from the command line through the batch workers to the
 readers and parsers. Nothing is passed through the environment."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -102,5 +103,16 @@ class Options:
         return AgencyRegistry.load(extra_files=list(self.agency_files))
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def printable(text):
+    """``text`` without lone surrogates (the undecodable bytes of a file name that is
+    not UTF-8, as Python gives them): each becomes U+FFFD, so that the text can be
+    written as UTF-8 (JSON, Parquet, SQLite)."""
+    return text if not isinstance(text, str) or text.isascii() else _SURROGATE.sub("\ufffd", text)
+
+
 def doc_id_for(path: Path) -> str:
-    return path.stem
+    """The file name without its extension (its undecodable bytes as U+FFFD)."""
+    return printable(Path(path).stem)

@@ -46,14 +46,51 @@ _STAGE: Optional[str] = None
 _COUNTERS: Optional[tuple] = None  # (done, rejected): shared with the driver
 
 
-def _init(options: Options, limits: Limits, stage: Optional[str], counters) -> None:
+def _init(options: Options, limits: Limits, stage: Optional[str], counters, driver: Optional[int] = None) -> None:
     global _OPTIONS, _LIMITS, _STAGE, _COUNTERS
     _OPTIONS, _LIMITS, _STAGE, _COUNTERS = options, limits, stage, counters
+    _die_with(driver)
+    from .lock import release_inherited
+
+    release_inherited()
     apply_memory_limit(limits.max_memory_mb)
     _pyarrow_without_pandas()
     # Ctrl-C reaches the whole process group: the driver stops the workers itself
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with(driver: Optional[int]) -> None:
+    """Make this worker die when the driver process ``driver`` does (``kill -9`` of the
+    command must not leave workers writing into the output): on Linux the kernel sends
+    SIGKILL at the parent's death (prctl PR_SET_PDEATHSIG); elsewhere a daemon thread
+    watches the parent pid. A driver already gone by now: exit at once. ``driver`` is
+    None when the worker's parent is not the driver (a fork server): the worker then
+    dies with its parent."""
+    parent = driver if driver is not None else os.getppid()
+    armed = False
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            armed = libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+        except (OSError, AttributeError):
+            armed = False
+    if os.getppid() != parent:  # died before the signal was armed
+        os._exit(1)
+    if not armed:
+        import threading
+
+        def watch() -> None:
+            while os.getppid() == parent:
+                time.sleep(0.5)
+            os._exit(1)
+
+        threading.Thread(target=watch, name="plan-extract-parent-watch", daemon=True).start()
 
 
 def _pyarrow_without_pandas() -> None:
@@ -191,7 +228,7 @@ class _Pool:
 
         self.workers, self.options, self.limits, self.stage = workers, options, limits, stage
         self.progress = progress
-        ctx = multiprocessing.get_context()
+        self.ctx = ctx = multiprocessing.get_context()
         self.counters = (ctx.Value("q", 0), ctx.Value("q", 0))
         self.delivered = [0, 0]  # documents (and rejected ones) in the batches yielded so far
         self.base = [0, 0]       # what the counters do not count (they restart after a crash)
@@ -200,8 +237,9 @@ class _Pool:
     def _new(self, workers: int) -> ProcessPoolExecutor:
         from concurrent.futures import ProcessPoolExecutor
 
-        return ProcessPoolExecutor(max_workers=workers, initializer=_init,
-                                   initargs=(self.options, self.limits, self.stage, self.counters))
+        driver = os.getpid() if self.ctx.get_start_method() in ("fork", "spawn") else None
+        return ProcessPoolExecutor(max_workers=workers, mp_context=self.ctx, initializer=_init,
+                                   initargs=(self.options, self.limits, self.stage, self.counters, driver))
 
     def _delivered(self, batch: WorkBatch) -> None:
         self.delivered[0] += len(batch.results)
@@ -301,12 +339,18 @@ class _Pool:
 
 
 def _kill(pool: ProcessPoolExecutor) -> None:
-    for proc in list(getattr(pool, "_processes", {}).values()):
+    procs = list(getattr(pool, "_processes", {}).values())
+    for proc in procs:
         try:
             proc.kill()
         except Exception:
             pass
     pool.shutdown(wait=False, cancel_futures=True)
+    for proc in procs:  # gone before the caller sweeps what they staged, or commits
+        try:
+            proc.join(5)
+        except Exception:
+            pass
 
 
 class DaskEngine:

@@ -19,11 +19,12 @@ from typing import Callable, Generator, Iterator, Optional, Protocol, Sequence
 from .. import __version__
 from ..errors import Duplicate, TooLarge, Unreadable, Unsupported
 from ..options import BATCH_SIZE, Options, doc_id_for
-from ..writers.atomic import STAGED_SUFFIX, write_bytes
+from ..writers.atomic import NAME_MAX, STAGED_SUFFIX, write_bytes
 from ..writers.manifest import InputRecord, Manifest
 from .discover import discover
 from .limits import Limits
-from .state import Entry, State
+from .lock import output_lock
+from .state import STATE_DIR, Entry, State
 from .store import DatasetStore
 from .work import WorkBatch, WorkItem, WorkResult
 
@@ -46,8 +47,9 @@ class RunConfig:
     limits: Limits = field(default_factory=Limits)
     engine: Optional[Engine] = None  # LocalEngine / DaskEngine; default LocalEngine()
     force: bool = False
-    progress: bool = True
+    progress: bool = True            # a progress bar on a terminal, progress lines otherwise
     batch_size: int = CHUNK_DOCS     # documents per part file and per state commit
+    wait: bool = False               # wait for another run into the same output (else OutputBusy)
 
 
 def _now() -> str:
@@ -55,8 +57,17 @@ def _now() -> str:
 
 
 def run(cfg: RunConfig) -> Manifest:
+    """Run the batch. One run at a time per output folder: OutputBusy when another run
+    holds it (unless ``cfg.wait``). Ctrl-C (KeyboardInterrupt) still writes the manifest
+    of what was committed (``interrupted``: true), then goes on up."""
     out = cfg.output
     out.mkdir(parents=True, exist_ok=True)
+    with output_lock(out / STATE_DIR, wait=cfg.wait):
+        return _run(cfg)
+
+
+def _run(cfg: RunConfig) -> Manifest:
+    out = cfg.output
     engine = cfg.engine
     if engine is None:
         from .engines import LocalEngine
@@ -66,13 +77,19 @@ def run(cfg: RunConfig) -> Manifest:
     store = DatasetStore(out)
     orphans = store.remove_orphans(state.parts())  # and parts staged by a killed run
     (out / "json").mkdir(exist_ok=True)
-    _sweep_staged(out)  # JSON staged by a killed run
+    _sweep_staged(out)  # JSON, manifest and data package staged by a killed run
     store.ensure_tables()
     previous = state.entries()
-    files = [Path(p) for p in discover(cfg.inputs, out)]
+    skipped: list[tuple[str, str]] = []
+    files = [Path(p) for p in discover(cfg.inputs, out, skipped)]
+    manifest.skipped = [{"path": p, "reason": reason} for p, reason in skipped]
     seen_paths = {str(p) for p in files}
     owners = {e.doc_id: e.path for e in previous.values()
               if e.status == "extracted" and e.doc_id is not None and e.path in seen_paths}
+    manifest.removed = sorted(p for p in previous if p not in seen_paths)
+    # documents of inputs that disappeared: a new input of the same doc_id (the file moved
+    # or renamed) replaces their rows instead of adding a second copy
+    gone = {e.doc_id: e.path for e in previous.values() if e.status == "extracted" and e.path not in seen_paths}
     stats: dict[str, tuple[Optional[int], Optional[int]]] = {}  # path -> (size, mtime_ns) to record
     restat: list[tuple[str, Optional[int], Optional[int]]] = []  # unchanged content, new stat
     items: list[WorkItem] = []
@@ -94,24 +111,42 @@ def run(cfg: RunConfig) -> Manifest:
         bar.set_postfix(rejected=skipped_rejected + rejected, refresh=False)
 
     batch: Optional[WorkBatch] = None
-    work = engine.run(items, cfg.options, cfg.limits, stage=str(out), batch_size=cfg.batch_size,
-                      progress=progress if bar else None)
+    committed = False  # a batch changed the tables
     try:
-        for batch in work:
-            with _interrupts_deferred():
-                _commit(batch, out, state, store, previous, owners, manifest, stats, restat)
-            batch = None
-        state.update_stats(restat)
-    finally:
-        work.close()  # a stopped run: the workers are stopped before the sweep below
-        if batch is not None:  # a run stopped before its commit: its staged files go
-            _discard_staged(batch)
-        _sweep_staged(out)  # and those of batches lost with a crashed worker
-        store.sweep_staged()
-        if bar:
-            bar.close()
+        work = engine.run(items, cfg.options, cfg.limits, stage=str(out), batch_size=cfg.batch_size,
+                          progress=progress if bar else None)
+        try:
+            for batch in work:
+                with _interrupts_deferred():
+                    committed |= _commit(batch, out, state, store, previous, owners, gone, manifest, stats,
+                                         restat)
+                batch = None
+            state.update_stats(restat)
+        finally:
+            work.close()  # a stopped run: the workers are stopped before the sweep below
+            if batch is not None:  # a run stopped before its commit: its staged files go
+                _discard_staged(batch)
+            _sweep_staged(out)  # and those of batches lost with a crashed worker
+            store.sweep_staged()
+            if bar:
+                bar.close()
+    except KeyboardInterrupt:
+        manifest.interrupted = True
+        with _interrupts_deferred():  # the manifest of the batches kept, then stop
+            _finish(manifest, engine, out, previous, len(files), orphans or committed)
+            state.close()
+        raise
+    except BaseException:
         state.close()
-    manifest.removed = sorted(p for p in previous if p not in seen_paths)
+        raise
+    _finish(manifest, engine, out, previous, len(files), orphans or committed)
+    state.close()
+    return manifest
+
+
+def _finish(manifest: Manifest, engine, out: Path, previous: dict[str, Entry], n_files: int, tables_changed) -> None:
+    """Counts, the dataset's totals and the manifest; the data package when the tables
+    changed (it lists their part files)."""
     recs = manifest.inputs
     manifest.counts = {
         "inputs": len(recs), "extracted": sum(r.status == "extracted" for r in recs),
@@ -119,15 +154,41 @@ def run(cfg: RunConfig) -> Manifest:
         "unchanged": sum(r.status == "unchanged" for r in recs),
         "removed": len(manifest.removed), "tasks": sum(r.tasks for r in recs if r.status == "extracted"),
         "sections": sum(r.sections for r in recs if r.status == "extracted"),
+        "skipped": len(manifest.skipped),
     }
+    if manifest.interrupted:
+        manifest.counts["not_reached"] = n_files - len(recs)
+    manifest.tables, manifest.dataset = _dataset_totals(out, previous, manifest)
     manifest.engine = getattr(engine, "name", "local")
     manifest.finished_at = _now()
     manifest.write(out)
-    if orphans or _recs_changed(recs) or not _datapackage_current(out):
+    if tables_changed or _recs_changed(manifest.inputs) or not _datapackage_current(out):
         from ..datadict import write_datapackage  # needs pyarrow: only when the tables changed
 
         write_datapackage(out)
-    return manifest
+
+
+def _dataset_totals(out: Path, entries: dict[str, Entry], manifest: Manifest) -> tuple[dict[str, int], dict[str, int]]:
+    """Rows per table, and documents, task rows and rejected inputs, of the whole output
+    after the run (``entries``: the state, brought up to date by the commits). Rows
+    come from the state; a state of an older version, which has no row counts, has them
+    read from the part files' footers."""
+    from .store import TABLES
+
+    extracted = [e for e in entries.values() if e.status == "extracted" and e.part]
+    tables = {name: 0 for name in TABLES}
+    if all(e.rows is not None for e in extracted):
+        for e in extracted:
+            for name, n in (e.rows or {}).items():
+                tables[name] = tables.get(name, 0) + n
+    else:
+        import pyarrow.parquet as pq
+
+        for name in TABLES:
+            tables[name] = sum(pq.ParquetFile(p).metadata.num_rows for p in (out / name).glob("year=*/part-*.parquet"))
+    dataset = {"documents": len(extracted), "tasks": tables.get("tasks", 0), "sections": tables.get("sections", 0),
+               "rejected": len(manifest.rejected)}
+    return tables, dataset
 
 
 @contextmanager
@@ -150,8 +211,11 @@ def _interrupts_deferred() -> Iterator[None]:
 
 
 def _unchanged(rec: InputRecord, prev: Entry, manifest: Manifest) -> None:
-    """An input whose content is that of the last run: recorded as it was then."""
+    """An input whose content is that of the last run: recorded as it was then (its
+    format, figures, or its rejection's reason and code)."""
     rec.doc_id, rec.sha256, rec.reason, rec.code = prev.doc_id, prev.sha256, prev.reason, prev.code
+    rec.format, rec.encoding, rec.element = prev.format, prev.encoding, prev.element
+    rec.tasks, rec.sections, rec.warnings = prev.tasks, prev.sections, prev.warnings
     manifest.inputs.append(rec)
 
 
@@ -183,6 +247,9 @@ def _prepare(path: Path, cfg: RunConfig, previous: dict[str, Entry],
     that of the last run. ``stats`` receives the (size, mtime_ns) to record."""
     key, doc_id = str(path), doc_id_for(path)
     prev = previous.get(key)
+    if len(f"{doc_id}.json".encode("utf-8")) > NAME_MAX:
+        return WorkItem(key, doc_id, reason=f"file name too long: its JSON output (json/<doc_id>.json) would be over "
+                                            f"{NAME_MAX} bytes", code=Unsupported.code)
     try:
         st = path.stat()
     except OSError as exc:
@@ -206,8 +273,12 @@ def _prepare(path: Path, cfg: RunConfig, previous: dict[str, Entry],
 
 
 def _sweep_staged(out: Path) -> None:
-    for staged in (out / "json").glob(f".*{STAGED_SUFFIX}"):
-        staged.unlink(missing_ok=True)
+    """Temporary files of the JSON folder and of the folder itself (the manifest, the
+    data package) that a stopped or killed run left (the output lock is held: none is
+    another run's)."""
+    for folder in (out / "json", out):
+        for staged in folder.glob(f".*{STAGED_SUFFIX}"):
+            staged.unlink(missing_ok=True)
 
 
 def _discard_staged(batch: WorkBatch) -> None:
@@ -220,10 +291,10 @@ def _discard_staged(batch: WorkBatch) -> None:
 
 
 def _commit(batch: WorkBatch, out: Path, state: State, store: DatasetStore, previous: dict[str, Entry],
-            owners: dict[str, str], manifest: Manifest, stats: dict[str, tuple[Optional[int], Optional[int]]],
-            restat: list[tuple[str, Optional[int], Optional[int]]]) -> None:
+            owners: dict[str, str], gone: dict[str, str], manifest: Manifest, stats: dict[str, tuple[Optional[int], Optional[int]]],
+            restat: list[tuple[str, Optional[int], Optional[int]]]) -> bool:
     """Put one batch in place: its JSON files and dataset part, then its state entries
-    (the state never points at files that are not there)."""
+    (the state never points at files that are not there). True when the tables changed."""
     extracted: list[WorkResult] = []
     dropped: list[WorkResult] = []  # documents rejected here: their rows leave the part
     chunk: list[WorkResult] = []
@@ -255,8 +326,15 @@ def _commit(batch: WorkBatch, out: Path, state: State, store: DatasetStore, prev
         prev = previous.get(r.record.path)
         if prev is not None and prev.part and prev.doc_id:
             stale.setdefault(prev.part, set()).add(prev.doc_id)
-    for stale_part, doc_ids in stale.items():
-        store.drop_documents(stale_part, doc_ids)
+    replaced = []  # entries of vanished inputs whose doc_id an input of this batch takes over
+    for r in extracted:
+        old = previous.get(gone.pop(r.record.doc_id, ""))
+        if old is not None and old.status == "extracted":
+            if old.part:
+                stale.setdefault(old.part, set()).add(old.doc_id)
+            replaced.append(old.path)
+    for part, doc_ids in stale.items():
+        store.drop_documents(part, doc_ids)
     for r in extracted:
         target = out / "json" / f"{r.record.doc_id}.json"
         if r.json_staged:
@@ -273,9 +351,6 @@ def _commit(batch: WorkBatch, out: Path, state: State, store: DatasetStore, prev
             batch.staged = {}
         else:
             store.write_part(part, batch.tables, batch.rows_of(dropped))
-        for r in extracted:
-            for name, n in r.row_counts.items():
-                manifest.tables[name] = manifest.tables.get(name, 0) + n
     else:
         DatasetStore.discard(batch.staged)
         batch.staged = {}
@@ -286,15 +361,56 @@ def _commit(batch: WorkBatch, out: Path, state: State, store: DatasetStore, prev
         size, mtime_ns = stats.pop(rec.path, (None, None))
         entries.append(Entry(path=rec.path, doc_id=rec.doc_id, sha256=rec.sha256 or "", status=rec.status,
                              reason=rec.reason, code=rec.code, year=r.year, part=part if ok else None, size=size,
-                             mtime_ns=mtime_ns))
+                             mtime_ns=mtime_ns, format=rec.format, encoding=rec.encoding, element=rec.element,
+                             tasks=rec.tasks, sections=rec.sections, warnings=rec.warnings,
+                             rows=dict(r.row_counts) if ok else None))
         manifest.inputs.append(rec)
-    state.commit(entries)
+    state.commit(entries, forget=replaced)
     for e in entries:
         previous[e.path] = e
+    for path in replaced:
+        previous.pop(path, None)
+    return bool(stale) or part is not None
 
 
 def _progress(total: int, enabled: bool):
-    if not enabled or not sys.stderr.isatty() or total == 0:
+    """A progress bar on a terminal; progress lines (every LOG_EVERY_FILES files or
+    LOG_EVERY_SECONDS seconds) when the output goes to a log or a pipe."""
+    if not enabled or total == 0:
         return None
+    if not sys.stderr.isatty():
+        return _LogProgress(total)
     from tqdm import tqdm
     return tqdm(total=total, unit="doc", desc="extract", file=sys.stderr, smoothing=0.1)
+
+
+LOG_EVERY_FILES = 500
+LOG_EVERY_SECONDS = 30.0
+
+
+class _LogProgress:
+    """The progress bar's interface (update, n, set_postfix, close) as plain lines:
+    ``extract: 1200/10000 files (12%), 3 rejected, 41 s``."""
+
+    def __init__(self, total: int):
+        self.total, self.n, self.rejected = total, 0, 0
+        self.start = self.last_time = time.monotonic()
+        self.last_n = 0
+
+    def update(self, k: int = 1) -> None:
+        self.n += k
+        now = time.monotonic()
+        if self.n - self.last_n >= LOG_EVERY_FILES or (now - self.last_time >= LOG_EVERY_SECONDS and self.n > self.last_n):
+            self._line(now)
+
+    def set_postfix(self, rejected: int = 0, refresh: bool = False) -> None:
+        self.rejected = rejected
+
+    def _line(self, now: float) -> None:
+        self.last_n, self.last_time = self.n, now
+        print(f"extract: {self.n}/{self.total} files ({100 * self.n // max(1, self.total)}%), "
+              f"{self.rejected} rejected, {now - self.start:.0f} s", file=sys.stderr, flush=True)
+
+    def close(self) -> None:
+        if self.n != self.last_n:
+            self._line(time.monotonic())

@@ -4,10 +4,13 @@ time the file had when it was hashed (a file whose size and time are unchanged i
 read again). SQLite, committed only after the part files it points at are in place."""
 from __future__ import annotations
 
+import json
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Optional
+
+from ..options import printable
 
 STATE_DIR = ".plan-extract"
 
@@ -24,6 +27,31 @@ class Entry:
     size: Optional[int] = None       # the file's size and st_mtime_ns when it was hashed,
     mtime_ns: Optional[int] = None   # or None when they cannot be trusted (see run._prepare)
     code: Optional[str] = None       # a rejection's code
+    format: Optional[str] = None     # what the manifest says of an extracted input, kept for
+    encoding: Optional[str] = None   # the runs that find it unchanged
+    element: Optional[str] = None
+    tasks: int = 0
+    sections: int = 0
+    warnings: int = 0
+    rows: Optional[dict[str, int]] = field(default=None)  # rows per table (None: not recorded)
+
+
+_COLUMNS = ("path", "doc_id", "sha256", "status", "reason", "year", "part", "size", "mtime_ns", "code",
+            "format", "encoding", "element", "tasks", "sections", "warnings", "rows")
+_ADDED = (("size", "INTEGER"), ("mtime_ns", "INTEGER"), ("code", "TEXT"), ("format", "TEXT"), ("encoding", "TEXT"),
+          ("element", "TEXT"), ("tasks", "INTEGER"), ("sections", "INTEGER"), ("warnings", "INTEGER"),
+          ("rows", "TEXT"))
+def _path_key(path: str):
+    """A path as stored: text, or the file name's bytes (a BLOB) when it is not UTF-8."""
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        return path.encode("utf-8", "surrogateescape")
+
+
+def _path_of(key) -> str:
+    return key.decode("utf-8", "surrogateescape") if isinstance(key, bytes) else key
 
 
 class State:
@@ -31,36 +59,43 @@ class State:
         folder = out_dir / STATE_DIR
         folder.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(folder / "state.sqlite")
+        # path: TEXT, or a BLOB for a file name that is not UTF-8 (see _path_key)
         self.db.execute("""CREATE TABLE IF NOT EXISTS inputs (
             path TEXT PRIMARY KEY, doc_id TEXT, sha256 TEXT NOT NULL, status TEXT NOT NULL,
             reason TEXT, year INTEGER, part TEXT, size INTEGER, mtime_ns INTEGER, code TEXT)""")
         columns = {r[1] for r in self.db.execute("PRAGMA table_info(inputs)")}
-        for name, kind in (("size", "INTEGER"), ("mtime_ns", "INTEGER"), ("code", "TEXT")):
+        for name, kind in _ADDED:
             if name not in columns:  # a state written before these columns existed
                 self.db.execute(f"ALTER TABLE inputs ADD COLUMN {name} {kind}")
         self.db.commit()
 
     def entries(self) -> dict[str, Entry]:
-        rows = self.db.execute("SELECT path, doc_id, sha256, status, reason, year, part, size, mtime_ns, code "
-                               "FROM inputs")
-        return {r[0]: Entry(*r) for r in rows}
+        out = {}
+        for r in self.db.execute(f"SELECT {', '.join(_COLUMNS)} FROM inputs"):
+            e = Entry(_path_of(r[0]), *r[1:13], tasks=r[13] or 0, sections=r[14] or 0, warnings=r[15] or 0,
+                      rows=json.loads(r[16]) if r[16] else None)
+            out[e.path] = e
+        return out
 
     def parts(self) -> set[str]:
         return {r[0] for r in self.db.execute("SELECT DISTINCT part FROM inputs WHERE part IS NOT NULL")}
 
-    def commit(self, entries: Iterable[Entry]) -> None:
+    def commit(self, entries: Iterable[Entry], forget: Iterable[str] = ()) -> None:
+        """Record ``entries`` and drop the entries of the paths ``forget``, in one transaction."""
         with self.db:
+            self.db.executemany("DELETE FROM inputs WHERE path = ?", [(_path_key(p),) for p in forget])
             self.db.executemany(
-                "INSERT OR REPLACE INTO inputs (path, doc_id, sha256, status, reason, year, part, size, mtime_ns, "
-                "code) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(e.path, e.doc_id, e.sha256, e.status, e.reason, e.year, e.part, e.size, e.mtime_ns, e.code)
+                f"INSERT OR REPLACE INTO inputs ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})",
+                [(_path_key(e.path), printable(e.doc_id), e.sha256, e.status, printable(e.reason), e.year, e.part,
+                  e.size, e.mtime_ns, e.code, e.format, printable(e.encoding), printable(e.element), e.tasks,
+                  e.sections, e.warnings, json.dumps(e.rows, sort_keys=True) if e.rows is not None else None)
                  for e in entries])
 
     def update_stats(self, stats: Iterable[tuple[str, Optional[int], Optional[int]]]) -> None:
         """New (size, mtime_ns) of inputs whose content turned out unchanged."""
         with self.db:
             self.db.executemany("UPDATE inputs SET size = ?, mtime_ns = ? WHERE path = ?",
-                                [(size, mtime, path) for path, size, mtime in stats])
+                                [(size, mtime, _path_key(path)) for path, size, mtime in stats])
 
     def close(self) -> None:
         self.db.close()

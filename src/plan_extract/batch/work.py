@@ -9,15 +9,16 @@ from __future__ import annotations
 import gc
 import hashlib
 import os
+import stat
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Optional, Sequence
 
-from ..errors import Internal, ReadError, Timeout, TooLarge, Unreadable, Unsafe
+from ..errors import Internal, ReadError, Timeout, TooLarge, Unreadable, Unsafe, Unsupported
 from ..normalize.text import one_line
-from ..options import Options
+from ..options import Options, printable
 from ..writers.manifest import InputRecord
 from .limits import FileTimeout, Limits, time_limit
 from .store import DatasetStore, part_id
@@ -221,12 +222,25 @@ def process_batch(items: Sequence[WorkItem], options: Options, limits: Limits, s
     return WorkBatch(results, part, rows.tables())
 
 
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
 def read_input(path: str, max_bytes: Optional[int]) -> bytes:
-    """The file's bytes; ReadError when it cannot be read or is (or has grown) larger
-    than the limit."""
+    """The file's bytes; ReadError when it cannot be read, is not a regular file (a
+    pipe or device put in a file's place since it was found: opened without waiting,
+    never read) or is (or has grown) larger than the limit."""
     mb = 1024 * 1024
     try:
-        with open(path, "rb") as fh:
+        fd = os.open(path, _OPEN_FLAGS)
+        try:
+            mode = os.fstat(fd).st_mode
+        except BaseException:
+            os.close(fd)
+            raise
+        if not stat.S_ISREG(mode):
+            os.close(fd)
+            raise Unsupported("not a regular file (a pipe, device or folder)")
+        with os.fdopen(fd, "rb") as fh:
             size = os.fstat(fh.fileno()).st_size
             cap = size if max_bytes is None else min(size, max_bytes)
             data = fh.read(cap + 1)  # one byte more: a file that grew since it was measured
@@ -251,13 +265,14 @@ def process(item: WorkItem, options: Options, limits: Limits, stage: Optional[st
         return WorkResult(rec)
     start = time.perf_counter()
     try:
-        data = item.data if item.data is not None else read_input(item.path, item.max_bytes)
-        rec.sha256 = hashlib.sha256(data).hexdigest()
-        if item.previous_sha256 is not None and rec.sha256 == item.previous_sha256:
-            rec.status = "unchanged"  # touched, not changed: nothing to redo
-            return WorkResult(rec)
-        with time_limit(limits.max_seconds):
+        with time_limit(limits.max_seconds):  # the read too: a file on a stuck mount does not hang the run
+            data = item.data if item.data is not None else read_input(item.path, item.max_bytes)
+            rec.sha256 = hashlib.sha256(data).hexdigest()
+            if item.previous_sha256 is not None and rec.sha256 == item.previous_sha256:
+                rec.status = "unchanged"  # touched, not changed: nothing to redo
+                return WorkResult(rec)
             doc = extract_document(Path(item.path), options, data=data, sha256=rec.sha256)
+            doc.source.path = printable(doc.source.path)  # a file name that is not UTF-8
             doc.doc_id = item.doc_id
             payload = document_json(doc)
             rows = document_rows(doc)

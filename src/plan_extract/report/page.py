@@ -92,6 +92,13 @@ def _text(value) -> str:
     return esc(value).replace("\n", "<br>")
 
 
+def _s(value) -> str:
+    """A value as text: "" when missing (None, or NaN: pandas 3 reads missing strings as NaN)."""
+    if value is None or (not isinstance(value, (list, dict, str)) and pd.isna(value)):
+        return ""
+    return str(value)
+
+
 def _date(value) -> str:
     if value is None or pd.isna(value):
         return ""
@@ -113,7 +120,7 @@ def anchor_ids(doc_ids) -> dict[str, str]:
 
 
 def _doc_label(doc: pd.Series) -> str:
-    bits = [str(doc["doc_type"]) if pd.notna(doc["doc_type"]) else "", doc["number_raw"] or ""]
+    bits = [_s(doc["doc_type"]), _s(doc["number_raw"])]
     head = " ".join(b for b in bits if b).strip()
     return head or str(doc["doc_id"])
 
@@ -146,8 +153,8 @@ def render(ds: Dataset, as_of: dt.date, top: int = 25, source: Optional[str] = N
         warn_cell = f'<a href="#{ids[did]}-warnings">{n_w}</a>' if n_w else "0"
         rows.append(
             f'<tr><td><a href="#{ids[did]}">{esc(_doc_label(d))}</a><div class="muted">{esc(did)}</div></td>'
-            f'<td>{_text(d["title"])}</td><td>{esc(d["place"] or "")}</td>'
-            f'<td class="num">{esc(d["issue_date_raw"] or "")}</td>'
+            f'<td>{_text(d["title"])}</td><td>{esc(_s(d["place"]))}</td>'
+            f'<td class="num">{esc(_s(d["issue_date_raw"]))}</td>'
             f'<td class="num">{len(dt_rows)}</td><td class="num">{int(dt_rows["deadline_end"].notna().sum())}</td>'
             f'<td class="num">{n_over}</td>'
             f'<td class="num">{warn_cell}</td>'
@@ -185,7 +192,7 @@ def render(ds: Dataset, as_of: dt.date, top: int = 25, source: Optional[str] = N
     parts.append('<section id="deadlines"><h2>Deadline timeline</h2>'
                  '<p class="note">Tasks by the month (then quarter) of their due date (<code>deadline_end</code>: '
                  'the last day of the deadline period), stacked by document.</p>')
-    doc_labels = {d["doc_id"]: f'{_doc_label(d)} — {d["place"] or d["doc_id"]}' for _, d in docs.iterrows()}
+    doc_labels = {d["doc_id"]: f'{_doc_label(d)} — {_s(d["place"]) or d["doc_id"]}' for _, d in docs.iterrows()}
     for freq, label in (("M", "month"), ("Q", "quarter")):
         table = ds.due_by_period(freq)
         if table.empty:
@@ -215,7 +222,7 @@ def render(ds: Dataset, as_of: dt.date, top: int = 25, source: Optional[str] = N
                      '<th>deadline</th><th class="num">due</th><th class="num">days late</th></tr></thead><tbody>'
                      + "".join(
                          f'<tr><td><a href="#{ids[r["doc_id"]]}-row-{int(r["row"])}" title="{esc(r["doc_id"])}">'
-                         f'{esc(places.get(r["doc_id"]) or r["doc_id"])} row {int(r["row"])}</a></td><td>{esc(r["tt"])}</td><td>{_text(r["content"])}</td>'
+                         f'{esc(places.get(r["doc_id"]) or r["doc_id"])} row {int(r["row"])}</a></td><td>{esc(_s(r["tt"]))}</td><td>{_text(r["content"])}</td>'
                          f'<td>{_text(r["lead"])}</td><td>{_text(r["deadline"])}</td>'
                          f'<td class="num">{_date(r["deadline_end"])}</td><td class="num">{r["days_overdue"]}</td></tr>'
                          for _, r in overdue.iterrows()) + "</tbody></table>")
@@ -267,7 +274,7 @@ def render(ds: Dataset, as_of: dt.date, top: int = 25, source: Optional[str] = N
             cls_attr = f' class="{cls}"' if cls else ""
             body.append(
                 f'<tr id="{aid}-row-{row}"{cls_attr}>'
-                f'<td class="num">{row}</td><td>{esc(t["tt"])}</td><td class="content">{_text(t["content"])}</td>'
+                f'<td class="num">{row}</td><td>{esc(_s(t["tt"]))}</td><td class="content">{_text(t["content"])}</td>'
                 f'<td>{_text(t["lead"])}</td><td>{_text(t["support"])}</td><td>{_text(t["deadline"])}</td>'
                 f'<td>{esc(kind)}</td><td class="num">{_date(t["deadline_end"])}</td>'
                 f'<td>{_text(t["product"])}</td></tr>')

@@ -11,12 +11,28 @@ STAGED_SUFFIX = ".tmp"  # temporary files are hidden (a leading dot) and end wit
 
 _MODE: list[int] = []
 
+NAME_MAX = 255  # bytes in a file name (Linux, macOS, Windows file systems)
+_RANDOM = 8     # the random part mkstemp adds
+
+
+def temp_prefix(name: str) -> str:
+    """``.<name>.``, ``name`` cut (at a character boundary) so that the temporary file's
+    whole name stays within NAME_MAX bytes: a legal 250-byte name must not make an
+    illegal temporary one."""
+    budget = NAME_MAX - 2 - _RANDOM - len(STAGED_SUFFIX)
+    raw = name.encode("utf-8", "surrogateescape")
+    if len(raw) > budget:
+        name = raw[:budget].decode("utf-8", "ignore")
+        while len(name.encode("utf-8", "surrogateescape")) > budget:
+            name = name[:-1]
+    return f".{name}."
+
 
 def _new_temp(folder: Path | str, name: str) -> tuple[int, Path]:
     """A new temporary file in ``folder`` named after ``name``, open (the descriptor is
     the caller's), with the permissions a plain ``open()`` would give it (0666 less the
     umask), not mkstemp's owner-only 0600: the output is meant to be shared."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=STAGED_SUFFIX, dir=folder)
+    fd, tmp = tempfile.mkstemp(prefix=temp_prefix(name), suffix=STAGED_SUFFIX, dir=folder)
     if not _MODE:
         mask = os.umask(0)
         os.umask(mask)

@@ -13,7 +13,8 @@ from .atomic import write_bytes
 @dataclass
 class InputRecord:
     path: str
-    status: str  # extracted / rejected / unchanged (skipped: same content hash as the last run)
+    status: str  # extracted / rejected / unchanged (not redone: same content hash as the last run;
+    #              an unchanged input keeps what the last run found: its reason and code when rejected)
     doc_id: Optional[str] = None
     sha256: Optional[str] = None
     format: Optional[str] = None
@@ -39,11 +40,20 @@ class Manifest:
     tables: dict[str, int] = field(default_factory=dict)
     removed: list[str] = field(default_factory=list)  # inputs of earlier runs that disappeared
     engine: str = "local"
+    # files found in the input folders and not read: {path, reason} (hidden, another format,
+    # a Word lock file, a folder that cannot be listed)
+    skipped: list[dict[str, str]] = field(default_factory=list)
+    # the whole output after the run (this run's and earlier runs' documents): documents,
+    # inputs rejected, and rows per table
+    dataset: dict[str, int] = field(default_factory=dict)
+    interrupted: bool = False  # stopped (Ctrl-C, kill): only the committed batches are listed
 
     @property
     def rejected(self) -> list[dict[str, Optional[str]]]:
+        """Every input that is not in the dataset for a reason: rejected by this run, or
+        by an earlier one and unchanged since."""
         return [{"path": r.path, "code": r.code, "reason": r.reason or ""}
-                for r in self.inputs if r.status == "rejected"]
+                for r in self.inputs if r.status == "rejected" or (r.status == "unchanged" and r.code)]
 
     def to_json(self) -> str:
         """Indented at the top level, one line per input and per rejection: readable,
@@ -67,5 +77,7 @@ class Manifest:
 
     def write(self, out_dir: Path) -> Path:
         target = out_dir / "manifest.json"
-        write_bytes(target, self.to_json().encode("utf-8"))
+        # a file name that is not UTF-8 holds lone surrogates (Python's escape of its bytes):
+        # written as JSON escapes (\udcff), which json.loads turns back into the same name
+        write_bytes(target, self.to_json().encode("utf-8", "backslashreplace"))
         return target
