@@ -89,7 +89,8 @@ def _run(cfg: RunConfig) -> Manifest:
     manifest.removed = sorted(p for p in previous if p not in seen_paths)
     # documents of inputs that disappeared: a new input of the same doc_id (the file moved
     # or renamed) replaces their rows instead of adding a second copy
-    gone = {e.doc_id: e.path for e in previous.values() if e.status == "extracted" and e.path not in seen_paths}
+    gone = {e.doc_id: e.path for e in previous.values()
+            if e.status == "extracted" and e.doc_id is not None and e.path not in seen_paths}
     stats: dict[str, tuple[Optional[int], Optional[int]]] = {}  # path -> (size, mtime_ns) to record
     restat: list[tuple[str, Optional[int], Optional[int]]] = []  # unchanged content, new stat
     items: list[WorkItem] = []
@@ -328,13 +329,13 @@ def _commit(batch: WorkBatch, out: Path, state: State, store: DatasetStore, prev
             stale.setdefault(prev.part, set()).add(prev.doc_id)
     replaced = []  # entries of vanished inputs whose doc_id an input of this batch takes over
     for r in extracted:
-        old = previous.get(gone.pop(r.record.doc_id, ""))
+        old = previous.get(gone.pop(r.record.doc_id or "", ""))
         if old is not None and old.status == "extracted":
-            if old.part:
+            if old.part and old.doc_id:
                 stale.setdefault(old.part, set()).add(old.doc_id)
             replaced.append(old.path)
-    for part, doc_ids in stale.items():
-        store.drop_documents(part, doc_ids)
+    for stale_part, doc_ids in stale.items():
+        store.drop_documents(stale_part, doc_ids)
     for r in extracted:
         target = out / "json" / f"{r.record.doc_id}.json"
         if r.json_staged:

@@ -72,8 +72,10 @@ class State:
     def entries(self) -> dict[str, Entry]:
         out = {}
         for r in self.db.execute(f"SELECT {', '.join(_COLUMNS)} FROM inputs"):
-            e = Entry(_path_of(r[0]), *r[1:13], tasks=r[13] or 0, sections=r[14] or 0, warnings=r[15] or 0,
-                      rows=json.loads(r[16]) if r[16] else None)
+            vals = dict(zip(_COLUMNS, r))
+            vals.update(path=_path_of(r[0]), tasks=vals["tasks"] or 0, sections=vals["sections"] or 0,
+                        warnings=vals["warnings"] or 0, rows=json.loads(vals["rows"]) if vals["rows"] else None)
+            e = Entry(**vals)
             out[e.path] = e
         return out
 
