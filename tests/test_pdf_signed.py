@@ -89,14 +89,18 @@ def test_stamp_that_contradicts_the_print_is_not_taken():
     assert (h.issue_date, h.issue_date_precision, h.issue_date_source) == ("2024-11", "month", "printed")
 
 
-@pytest.mark.parametrize("name", ["same-line-header", "same-line-header-issuer"])
+@pytest.mark.parametrize("name", ["same-line-header", "same-line-header-issuer", "same-line-header-spaces"])
 def test_number_and_place_date_on_one_line(files, name):
+    """Each half of a line that sets ``Số …`` left and the place and date right (the
+    issuer and the motto the same) is a paragraph of its own."""
     ir = read(files[name])
     paras = [p.text for p in ir.paragraphs()]
-    assert "Số: 254/QĐ-UBND" in paras and "Sơn La, ngày 17 tháng 02 năm 2023" in paras
+    assert fx.SAME_LINE_NUMBER in paras and fx.SAME_LINE_DATE in paras
+    if name != "same-line-header":
+        assert fx.SAME_LINE_ISSUER in paras and fx.SAME_LINE_MOTTO in paras
     h = extract_document(files[name]).header
-    assert (h.number_raw, h.place, h.issue_date, h.doc_type, h.title) == (
-        "254/QĐ-UBND", "Sơn La", "2023-02-17", "Quyết định", "Ban hành Kế hoạch chuyển đổi số năm 2023")
+    assert (h.number, h.symbol, h.number_raw, h.place, h.issue_date, h.doc_type, h.title) == (
+        "254", "QĐ-UBND", "254/QĐ-UBND", "Sơn La", "2023-02-17", "Quyết định", "Ban hành Kế hoạch chuyển đổi số năm 2023")
 
 
 def test_signed_corpus_plan_header():
