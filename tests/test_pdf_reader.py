@@ -198,6 +198,53 @@ def test_unnumbered_row_moved_whole_to_the_next_page_is_not_merged():
                     ["5", "Việc năm", "Phòng Tư pháp", "Các xã"]]
 
 
+def _boxes(rows: list[list[str]], top: float = 60, height: float = 30, leave_out=()):
+    """Cell boxes and words of a grid; the cells in ``leave_out`` are drawn without a
+    box (their rule is missing), their words kept."""
+    boxes, ws = [], []
+    for r, row in enumerate(rows):
+        y0 = top + r * height
+        for c, text in enumerate(row):
+            if (r, c) not in leave_out:
+                boxes.append((COLS[c], y0, COLS[c + 1], y0 + height))
+            ws += _cell_words(text, c, y0)
+    return (COLS[0], top, COLS[-1], top + len(rows) * height), boxes, ws
+
+
+def test_cell_left_open_at_the_page_foot_goes_on_over_the_break():
+    """No rule closes the lead cell of the last row of page 1: its words stay in the
+    table, and the empty cell under it on page 2 (a header repeated, nothing else
+    said about the columns) takes its text."""
+    bbox, boxes, ws = _boxes([["1", "Việc một", "Văn phòng", "Các phòng"], ["2", "Việc hai", "Phòng Nội vụ", "Các xã"]],
+                             leave_out={(1, 2)})
+    first = build_fragment(1, bbox, boxes, ws)
+    bbox, boxes, ws = _boxes([["3", "Việc ba", "", "Các xã"], ["4", "Việc bốn", "Phòng Tư pháp", "Các xã"]])
+    second = build_fragment(2, bbox, boxes, ws)
+    table = start_table(first)
+    assert continues(table, second)
+    append_fragment(table, second)
+    out = to_table(table, "x.pdf")
+    assert [r.texts for r in out.rows] == [["1", "Việc một", "Văn phòng", "Các phòng"],
+                                           ["2", "Việc hai", "Phòng Nội vụ", "Các xã"],
+                                           ["3", "Việc ba", "Phòng Nội vụ", "Các xã"],
+                                           ["4", "Việc bốn", "Phòng Tư pháp", "Các xã"]]
+    assert [c.v_merged for c in out.rows[2].cells] == [False, False, True, False]
+
+
+def test_rows_of_merged_cells_only_are_not_repeated():
+    """A rule in one column (an empty second line of the content cell) splits the grid
+    row; the grid row under it holds nothing of its own and is not a second task."""
+    boxes = [(COLS[c], 60, COLS[c + 1], 90) for c in range(4)]
+    boxes += [(85, 90, 120, 150), (120, 90, 300, 120), (120, 120, 300, 150), (300, 90, 400, 150), (400, 90, 510, 150)]
+    ws = sum((_cell_words(t, c, 60) for c, t in enumerate(HEAD)), [])
+    ws += _cell_words("1", 0, 90) + _cell_words("Việc một", 1, 90) + _cell_words("Văn phòng", 2, 90) + \
+        _cell_words("Các xã", 3, 90)
+    frag = build_fragment(1, (85, 60, 510, 150), boxes, ws)
+    assert frag.nrows == 3
+    rows = [r.texts for r in to_table(start_table(frag), "x.pdf").rows]
+    assert rows == [HEAD, ["1", "Việc một", "Văn phòng", "Các xã"]]
+
+
 def test_horizontal_span_kept_as_col_span():
     boxes = [(COLS[c], 60, COLS[c + 1], 90) for c in range(4)] + [(85, 90, 120, 120), (120, 90, 510, 120)]
     ws = sum((_cell_words(t, c, 60) for c, t in enumerate(HEAD)), []) + _cell_words("I", 0, 90) + \

@@ -133,3 +133,22 @@ def test_overlay_thresholds_are_options(files):
     assert any(o.kind == "turned" for o in read(files["image-stamp"]).overlays)
     lax = read(files["image-stamp"], pdf_options=PdfOptions(overlay_min_turn=1.0))
     assert not any(o.kind == "turned" for o in lax.overlays)  # a 20° turn is then body text
+
+
+def test_cell_spanning_rows_across_a_page_break(files):
+    """SPEC section 2, rule 3: the lead cell of row 3, left open at the foot of page 1,
+    gives its text to row 4 on page 2; the merge within page 1 fills row 2. Merged
+    rows come out once each."""
+    ir = read(files["spanning-cell"])
+    (table,) = ir.tables()
+    rows = [r.texts for r in table.rows]
+    p1, p2 = fx.SPAN_ROWS_P1, fx.SPAN_ROWS_P2
+    assert rows == [fx.TASK_HEAD, p1[1], [*p1[2][:2], p1[1][2], *p1[2][3:]], p1[3],
+                    [*p2[1][:2], p1[3][2], *p2[1][3:]], p2[2]]
+    assert [c.v_merged for c in table.rows[2].cells] == [False, False, True, False, False]
+    assert [c.v_merged for c in table.rows[4].cells] == [False, False, True, False, False]
+    assert [r.prov.page for r in table.rows] == [1, 1, 1, 1, 2, 2]
+    tasks = extract_document(files["spanning-cell"]).tasks
+    assert [(t.tt, t.lead) for t in tasks] == [
+        ("1", "Văn phòng HĐND và UBND huyện"), ("2", "Văn phòng HĐND và UBND huyện"), ("3", "Phòng Nội vụ"),
+        ("4", "Phòng Nội vụ"), ("5", "Văn phòng HĐND và UBND huyện")]
