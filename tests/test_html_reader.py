@@ -344,4 +344,4 @@ def test_odt_and_rtf_are_converted_like_doc(tmp_path, monkeypatch):
         assert doc["source"]["format"] == fmt
         assert len(doc["tasks"]) == 46
         assert doc["header"]["number_raw"] == extracted(docx)["header"]["number_raw"]
-        assert f"converted from .{fmt} with LibreOffice" in doc["warnings"]
+        assert f"converted from .{fmt} with LibreOffice" in [w["message"] for w in doc["warnings"]]
