@@ -120,6 +120,56 @@ def test_centred_title_lines_form_one_block():
         ("Căn cứ Luật Tổ chức chính quyền địa phương ngày 19/6/2015 và các", True)]
 
 
+def _columned(cells: list[tuple[float, str]], top: float, size: float = 10.0) -> Line:
+    ws = []
+    for x, text in cells:
+        ws += words(text, x, top, size=size, space=2.5)
+    return Line(ws, 1, W, H).finish()
+
+
+def test_borderless_table_from_aligned_columns():
+    from plan_extract.options import PdfOptions
+    from plan_extract.readers.pdf_columns import borderless_tables
+
+    xs = [60, 90, 280, 400]
+    prose = [line("Các cơ quan, đơn vị triển khai thực hiện kế hoạch", 85, 60),
+             line("Số: 15/KH-UBND", 85, 80), ]
+    rows = [["TT", "Nội dung", "Chủ trì", "Thời hạn"], ["1", "Rà soát thủ tục", "Văn phòng", "Tháng 6"],
+            ["2", "Công bố danh mục", "Phòng Tư pháp", "Tháng 7"]]
+    table = [_columned(list(zip(xs, r)), 120 + 25 * k) for k, r in enumerate(rows)]
+    # the content of row 2 wraps onto a second line, close under the first
+    table.insert(2, _columned([(90, "thủ tục hành chính")], 157))
+    after = [line("Trên đây là Kế hoạch của Ủy ban nhân dân huyện", 85, 220)]
+    rest, (frag,) = borderless_tables(prose + table + after, 1, PdfOptions())
+    assert [ln.text for ln in rest] == [ln.text for ln in prose + after]
+    out = to_table(start_table(frag), "x.pdf")
+    assert [r.texts for r in out.rows] == [rows[0], ["1", "Rà soát thủ tục thủ tục hành chính", "Văn phòng", "Tháng 6"],
+                                           rows[2]]
+
+
+def test_text_that_forms_no_columns_is_no_table():
+    from plan_extract.options import PdfOptions
+    from plan_extract.readers.pdf_columns import borderless_tables
+
+    lines = [  # header and signature blocks (two parts a line), prose, a two-line block
+        _columned([(85, "ỦY BAN NHÂN DÂN"), (300, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")], 50),
+        _columned([(85, "Số: 15/KH-UBND"), (300, "Mai Sơn, ngày 26 tháng 01 năm 2024")], 65),
+        _columned([(85, "Nơi nhận:"), (350, "KT. CHỦ TỊCH")], 80),
+        _columned([(85, "- UBND tỉnh;"), (350, "PHÓ CHỦ TỊCH")], 95),
+        _columned([(85, "- Lưu: VT."), (350, "Nguyễn Văn An")], 110),
+        _columned([(85, "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015")], 130),
+        _columned([(60, "1"), (90, "Việc một"), (300, "Văn phòng")], 160),
+        _columned([(60, "2"), (90, "Việc hai"), (300, "Các xã")], 180),
+        _columned([(85, "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015")], 200),
+        # columns that do not line up
+        _columned([(60, "a"), (150, "b"), (300, "c")], 230),
+        _columned([(60, "a"), (200, "b"), (400, "c")], 250),
+        _columned([(60, "a"), (120, "b"), (250, "c")], 270),
+    ]
+    rest, frags = borderless_tables(lines, 1, PdfOptions())
+    assert frags == [] and rest == lines
+
+
 def test_text_layer_checks():
     check_text_layer(["Kế hoạch cải cách hành chính huyện Xuân Lộc năm 2022"], 1)
     with pytest.raises(ReadError, match="no text layer"):

@@ -152,3 +152,25 @@ def test_cell_spanning_rows_across_a_page_break(files):
     assert [(t.tt, t.lead) for t in tasks] == [
         ("1", "Văn phòng HĐND và UBND huyện"), ("2", "Văn phòng HĐND và UBND huyện"), ("3", "Phòng Nội vụ"),
         ("4", "Phòng Nội vụ"), ("5", "Văn phòng HĐND và UBND huyện")]
+
+
+def test_borderless_table_found_from_text_columns(files):
+    """A task table set by text positions only: its rows and cells; the prose around
+    it, the header and the signature block stay paragraphs."""
+    ir = read(files["borderless-table"])
+    (table,) = ir.tables()
+    assert [r.texts for r in table.rows] == fx.BORDERLESS_ROWS
+    paras = [p.text for p in ir.paragraphs()]
+    assert "I. NHIỆM VỤ CỤ THỂ" in paras and "Nơi nhận:" in paras and "Số: 15/KH-UBND" in paras
+    assert any(p.startswith("Trên đây là Kế hoạch") and p.endswith("triển khai thực hiện.") for p in paras)
+    doc = extract_document(files["borderless-table"])
+    assert [(t.tt, t.content, t.lead, t.support, t.deadline) for t in doc.tasks] == \
+        [tuple(r) for r in fx.BORDERLESS_ROWS[1:]]
+    assert (doc.header.number, doc.header.signer_name) == ("15", "Nguyễn Văn An")
+
+
+def test_borderless_detection_is_an_option(files):
+    from plan_extract.options import PdfOptions
+
+    assert not read(files["borderless-table"], pdf_options=PdfOptions(table_min_columns=1)).tables()
+    assert not read(files["borderless-table"], pdf_options=PdfOptions(table_min_rows=6)).tables()
