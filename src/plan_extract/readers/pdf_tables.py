@@ -23,13 +23,28 @@ from typing import Optional, Sequence
 
 from ..ir import Cell, Provenance, Row, Table
 from ..normalize.text import fold
-from ..parsers.tasktable.columns import is_numbering_row
 from .pdf_layout import Word, group_lines
 from .pdf_paragraphs import join_wrapped
 from .tablekind import column_fields, header_row_index
 
 EDGE_TOL = 3.0
 _BULLET = re.compile(r"^[-+•–]\s")
+_NUMBER_CELL = re.compile(r"^\(?\s*(\d{1,2})\s*\)?$")
+
+
+def is_numbering_row(texts: Sequence[str]) -> bool:
+    """A row that only numbers the columns, ``(1)``, ``(2)``, … or ``1``, ``2``, … in
+    sequence (at least three): structure, not vocabulary, so the reader needs no parser."""
+    nums = []
+    for t in texts:
+        t = t.strip()
+        if not t:
+            continue
+        m = _NUMBER_CELL.match(t)
+        if not m:
+            return False
+        nums.append(int(m.group(1)))
+    return len(nums) >= 3 and nums == list(range(nums[0], nums[0] + len(nums)))
 
 
 @dataclass
