@@ -344,5 +344,4 @@ def test_odt_and_rtf_are_converted_like_doc(tmp_path, monkeypatch):
         assert doc["source"]["format"] == fmt
         assert len(doc["tasks"]) == 46
         assert doc["header"]["number_raw"] == extracted(docx)["header"]["number_raw"]
-        assert {"code": "converted_from_doc", "message": f"converted from .{fmt} with LibreOffice"}.items() \
-            <= doc["warnings"][0].items()
+        assert f"converted from .{fmt} with LibreOffice" in [w["message"] for w in doc["warnings"]]

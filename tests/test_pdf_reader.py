@@ -120,6 +120,56 @@ def test_centred_title_lines_form_one_block():
         ("Căn cứ Luật Tổ chức chính quyền địa phương ngày 19/6/2015 và các", True)]
 
 
+def _columned(cells: list[tuple[float, str]], top: float, size: float = 10.0) -> Line:
+    ws = []
+    for x, text in cells:
+        ws += words(text, x, top, size=size, space=2.5)
+    return Line(ws, 1, W, H).finish()
+
+
+def test_borderless_table_from_aligned_columns():
+    from plan_extract.options import PdfOptions
+    from plan_extract.readers.pdf_columns import borderless_tables
+
+    xs = [60, 90, 280, 400]
+    prose = [line("Các cơ quan, đơn vị triển khai thực hiện kế hoạch", 85, 60),
+             line("Số: 15/KH-UBND", 85, 80), ]
+    rows = [["TT", "Nội dung", "Chủ trì", "Thời hạn"], ["1", "Rà soát thủ tục", "Văn phòng", "Tháng 6"],
+            ["2", "Công bố danh mục", "Phòng Tư pháp", "Tháng 7"]]
+    table = [_columned(list(zip(xs, r)), 120 + 25 * k) for k, r in enumerate(rows)]
+    # the content of row 2 wraps onto a second line, close under the first
+    table.insert(2, _columned([(90, "thủ tục hành chính")], 157))
+    after = [line("Trên đây là Kế hoạch của Ủy ban nhân dân huyện", 85, 220)]
+    rest, (frag,) = borderless_tables(prose + table + after, 1, PdfOptions())
+    assert [ln.text for ln in rest] == [ln.text for ln in prose + after]
+    out = to_table(start_table(frag), "x.pdf")
+    assert [r.texts for r in out.rows] == [rows[0], ["1", "Rà soát thủ tục thủ tục hành chính", "Văn phòng", "Tháng 6"],
+                                           rows[2]]
+
+
+def test_text_that_forms_no_columns_is_no_table():
+    from plan_extract.options import PdfOptions
+    from plan_extract.readers.pdf_columns import borderless_tables
+
+    lines = [  # header and signature blocks (two parts a line), prose, a two-line block
+        _columned([(85, "ỦY BAN NHÂN DÂN"), (300, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")], 50),
+        _columned([(85, "Số: 15/KH-UBND"), (300, "Mai Sơn, ngày 26 tháng 01 năm 2024")], 65),
+        _columned([(85, "Nơi nhận:"), (350, "KT. CHỦ TỊCH")], 80),
+        _columned([(85, "- UBND tỉnh;"), (350, "PHÓ CHỦ TỊCH")], 95),
+        _columned([(85, "- Lưu: VT."), (350, "Nguyễn Văn An")], 110),
+        _columned([(85, "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015")], 130),
+        _columned([(60, "1"), (90, "Việc một"), (300, "Văn phòng")], 160),
+        _columned([(60, "2"), (90, "Việc hai"), (300, "Các xã")], 180),
+        _columned([(85, "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015")], 200),
+        # columns that do not line up
+        _columned([(60, "a"), (150, "b"), (300, "c")], 230),
+        _columned([(60, "a"), (200, "b"), (400, "c")], 250),
+        _columned([(60, "a"), (120, "b"), (250, "c")], 270),
+    ]
+    rest, frags = borderless_tables(lines, 1, PdfOptions())
+    assert frags == [] and rest == lines
+
+
 def test_text_layer_checks():
     check_text_layer(["Kế hoạch cải cách hành chính huyện Xuân Lộc năm 2022"], 1)
     with pytest.raises(ReadError, match="no text layer"):
@@ -196,6 +246,53 @@ def test_unnumbered_row_moved_whole_to_the_next_page_is_not_merged():
                     ["4.3", "Tỷ lệ đạt trên 60%", "Các xã", "Văn phòng"],
                     ["", "100% người dân", "Các xã", "Văn phòng"],
                     ["5", "Việc năm", "Phòng Tư pháp", "Các xã"]]
+
+
+def _boxes(rows: list[list[str]], top: float = 60, height: float = 30, leave_out=()):
+    """Cell boxes and words of a grid; the cells in ``leave_out`` are drawn without a
+    box (their rule is missing), their words kept."""
+    boxes, ws = [], []
+    for r, row in enumerate(rows):
+        y0 = top + r * height
+        for c, text in enumerate(row):
+            if (r, c) not in leave_out:
+                boxes.append((COLS[c], y0, COLS[c + 1], y0 + height))
+            ws += _cell_words(text, c, y0)
+    return (COLS[0], top, COLS[-1], top + len(rows) * height), boxes, ws
+
+
+def test_cell_left_open_at_the_page_foot_goes_on_over_the_break():
+    """No rule closes the lead cell of the last row of page 1: its words stay in the
+    table, and the empty cell under it on page 2 (a header repeated, nothing else
+    said about the columns) takes its text."""
+    bbox, boxes, ws = _boxes([["1", "Việc một", "Văn phòng", "Các phòng"], ["2", "Việc hai", "Phòng Nội vụ", "Các xã"]],
+                             leave_out={(1, 2)})
+    first = build_fragment(1, bbox, boxes, ws)
+    bbox, boxes, ws = _boxes([["3", "Việc ba", "", "Các xã"], ["4", "Việc bốn", "Phòng Tư pháp", "Các xã"]])
+    second = build_fragment(2, bbox, boxes, ws)
+    table = start_table(first)
+    assert continues(table, second)
+    append_fragment(table, second)
+    out = to_table(table, "x.pdf")
+    assert [r.texts for r in out.rows] == [["1", "Việc một", "Văn phòng", "Các phòng"],
+                                           ["2", "Việc hai", "Phòng Nội vụ", "Các xã"],
+                                           ["3", "Việc ba", "Phòng Nội vụ", "Các xã"],
+                                           ["4", "Việc bốn", "Phòng Tư pháp", "Các xã"]]
+    assert [c.v_merged for c in out.rows[2].cells] == [False, False, True, False]
+
+
+def test_rows_of_merged_cells_only_are_not_repeated():
+    """A rule in one column (an empty second line of the content cell) splits the grid
+    row; the grid row under it holds nothing of its own and is not a second task."""
+    boxes = [(COLS[c], 60, COLS[c + 1], 90) for c in range(4)]
+    boxes += [(85, 90, 120, 150), (120, 90, 300, 120), (120, 120, 300, 150), (300, 90, 400, 150), (400, 90, 510, 150)]
+    ws = sum((_cell_words(t, c, 60) for c, t in enumerate(HEAD)), [])
+    ws += _cell_words("1", 0, 90) + _cell_words("Việc một", 1, 90) + _cell_words("Văn phòng", 2, 90) + \
+        _cell_words("Các xã", 3, 90)
+    frag = build_fragment(1, (85, 60, 510, 150), boxes, ws)
+    assert frag.nrows == 3
+    rows = [r.texts for r in to_table(start_table(frag), "x.pdf").rows]
+    assert rows == [HEAD, ["1", "Việc một", "Văn phòng", "Các xã"]]
 
 
 def test_horizontal_span_kept_as_col_span():

@@ -89,14 +89,18 @@ def test_stamp_that_contradicts_the_print_is_not_taken():
     assert (h.issue_date, h.issue_date_precision, h.issue_date_source) == ("2024-11", "month", "printed")
 
 
-@pytest.mark.parametrize("name", ["same-line-header", "same-line-header-issuer"])
+@pytest.mark.parametrize("name", ["same-line-header", "same-line-header-issuer", "same-line-header-spaces"])
 def test_number_and_place_date_on_one_line(files, name):
+    """Each half of a line that sets ``Số …`` left and the place and date right (the
+    issuer and the motto the same) is a paragraph of its own."""
     ir = read(files[name])
     paras = [p.text for p in ir.paragraphs()]
-    assert "Số: 254/QĐ-UBND" in paras and "Sơn La, ngày 17 tháng 02 năm 2023" in paras
+    assert fx.SAME_LINE_NUMBER in paras and fx.SAME_LINE_DATE in paras
+    if name != "same-line-header":
+        assert fx.SAME_LINE_ISSUER in paras and fx.SAME_LINE_MOTTO in paras
     h = extract_document(files[name]).header
-    assert (h.number_raw, h.place, h.issue_date, h.doc_type, h.title) == (
-        "254/QĐ-UBND", "Sơn La", "2023-02-17", "Quyết định", "Ban hành Kế hoạch chuyển đổi số năm 2023")
+    assert (h.number, h.symbol, h.number_raw, h.place, h.issue_date, h.doc_type, h.title) == (
+        "254", "QĐ-UBND", "254/QĐ-UBND", "Sơn La", "2023-02-17", "Quyết định", "Ban hành Kế hoạch chuyển đổi số năm 2023")
 
 
 def test_signed_corpus_plan_header():
@@ -129,3 +133,44 @@ def test_overlay_thresholds_are_options(files):
     assert any(o.kind == "turned" for o in read(files["image-stamp"]).overlays)
     lax = read(files["image-stamp"], options=ReaderOptions(pdf=PdfOptions(overlay_min_turn=1.0)))
     assert not any(o.kind == "turned" for o in lax.overlays)  # a 20° turn is then body text
+
+
+def test_cell_spanning_rows_across_a_page_break(files):
+    """SPEC section 2, rule 3: the lead cell of row 3, left open at the foot of page 1,
+    gives its text to row 4 on page 2; the merge within page 1 fills row 2. Merged
+    rows come out once each."""
+    ir = read(files["spanning-cell"])
+    (table,) = ir.tables()
+    rows = [r.texts for r in table.rows]
+    p1, p2 = fx.SPAN_ROWS_P1, fx.SPAN_ROWS_P2
+    assert rows == [fx.TASK_HEAD, p1[1], [*p1[2][:2], p1[1][2], *p1[2][3:]], p1[3],
+                    [*p2[1][:2], p1[3][2], *p2[1][3:]], p2[2]]
+    assert [c.v_merged for c in table.rows[2].cells] == [False, False, True, False, False]
+    assert [c.v_merged for c in table.rows[4].cells] == [False, False, True, False, False]
+    assert [r.prov.page for r in table.rows] == [1, 1, 1, 1, 2, 2]
+    tasks = extract_document(files["spanning-cell"]).tasks
+    assert [(t.tt, t.lead) for t in tasks] == [
+        ("1", "Văn phòng HĐND và UBND huyện"), ("2", "Văn phòng HĐND và UBND huyện"), ("3", "Phòng Nội vụ"),
+        ("4", "Phòng Nội vụ"), ("5", "Văn phòng HĐND và UBND huyện")]
+
+
+def test_borderless_table_found_from_text_columns(files):
+    """A task table set by text positions only: its rows and cells; the prose around
+    it, the header and the signature block stay paragraphs."""
+    ir = read(files["borderless-table"])
+    (table,) = ir.tables()
+    assert [r.texts for r in table.rows] == fx.BORDERLESS_ROWS
+    paras = [p.text for p in ir.paragraphs()]
+    assert "I. NHIỆM VỤ CỤ THỂ" in paras and "Nơi nhận:" in paras and "Số: 15/KH-UBND" in paras
+    assert any(p.startswith("Trên đây là Kế hoạch") and p.endswith("triển khai thực hiện.") for p in paras)
+    doc = extract_document(files["borderless-table"])
+    assert [(t.tt, t.content, t.lead, t.support, t.deadline) for t in doc.tasks] == \
+        [tuple(r) for r in fx.BORDERLESS_ROWS[1:]]
+    assert (doc.header.number, doc.header.signer_name) == ("15", "Nguyễn Văn An")
+
+
+def test_borderless_detection_is_an_option(files):
+    from plan_extract.options import PdfOptions
+
+    assert not read(files["borderless-table"], pdf_options=PdfOptions(table_min_columns=1)).tables()
+    assert not read(files["borderless-table"], pdf_options=PdfOptions(table_min_rows=6)).tables()

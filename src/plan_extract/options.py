@@ -56,6 +56,24 @@ class PdfOptions:
     half_gap_sizes: float = 2.5
     min_half_gap: float = 24.0
 
+    # Borderless tables (no rulings) are found where the text forms columns
+    # (:mod:`plan_extract.readers.pdf_columns`): at least table_min_rows consecutive
+    # lines, each in at least table_min_columns parts, the parts set apart by gaps of
+    # at least table_gap_sizes font sizes and table_min_gap points that fall into the
+    # same gutters on every line. table_min_columns of 1 or less switches it off.
+    table_min_columns: int = 3
+    table_min_rows: int = 3
+    table_gap_sizes: float = 1.2
+    table_min_gap: float = 8.0
+    # the text of a column lines up: left ends, centres or right ends within this
+    # many font sizes
+    table_align_sizes: float = 1.0
+    # a line closer than this (font sizes) under the one before, its first column
+    # empty, goes on with the same row (a wrapped cell)
+    table_wrap_gap: float = 0.6
+    # a wider vertical gap (font sizes) between two lines ends the table
+    table_max_row_gap: float = 3.0
+
 
 @dataclass(frozen=True)
 class ReaderOptions:

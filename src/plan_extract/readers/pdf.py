@@ -2,7 +2,8 @@
 
 Per page: glyphs and ruling edges are taken once from pdfminer's layout objects
 (:mod:`.pdf_objects`); only a page that draws rulings (at least two horizontal and two
-vertical edges) pays for table finding, on those edges. Words inside a table go to its
+vertical edges) pays for table finding, on those edges; tables without rulings are
+found where the remaining lines form columns (:mod:`.pdf_columns`). Words inside a table go to its
 cells (:mod:`.pdf_tables`), the others to the running text
 (:mod:`.pdf_layout`): running headers, footers and page numbers dropped, layout
 columns read left first (:mod:`.pdf_zones`), paragraphs rejoined across lines and page
@@ -26,6 +27,7 @@ from ..ir import Block, DocumentIR, Overlay, Paragraph, Provenance, SourceInfo, 
 from ..model import DocWarning, warning
 from ..options import PdfOptions, ReaderOptions
 from .pdf_check import check_text_layer
+from .pdf_columns import borderless_tables
 from .pdf_layout import Line, Measure, drop_running_lines, group_lines, lines_from_glyphs, measure_of
 from .pdf_objects import PageObjects, page_objects
 from .pdf_overlay import annotation_glyphs, set_contexts, to_overlays
@@ -148,6 +150,8 @@ def _read_page(page, number: int, options: PdfOptions) -> PageContent:
                 for b in boxes)]
             if len(outside) != len(words):
                 lines = group_lines(outside, number, objects.width, objects.height)
+    lines, borderless = borderless_tables(lines, number, options)
+    fragments += borderless
     return PageContent(number, objects.width, objects.height, lines, fragments, overlays)
 
 

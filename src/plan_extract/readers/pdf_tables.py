@@ -23,13 +23,28 @@ from typing import Optional, Sequence
 
 from ..ir import Cell, Provenance, Row, Table
 from ..normalize.text import fold
-from ..vocabulary import is_numbering_row
 from .pdf_layout import Word, group_lines
 from .pdf_paragraphs import join_wrapped
 from .tablekind import column_fields, header_row_index
 
 EDGE_TOL = 3.0
 _BULLET = re.compile(r"^[-+•–]\s")
+_NUMBER_CELL = re.compile(r"^\(?\s*(\d{1,2})\s*\)?$")
+
+
+def is_numbering_row(texts: Sequence[str]) -> bool:
+    """A row that only numbers the columns, ``(1)``, ``(2)``, … or ``1``, ``2``, … in
+    sequence (at least three): structure, not vocabulary, so the reader needs no parser."""
+    nums = []
+    for t in texts:
+        t = t.strip()
+        if not t:
+            continue
+        m = _NUMBER_CELL.match(t)
+        if not m:
+            return False
+        nums.append(int(m.group(1)))
+    return len(nums) >= 3 and nums == list(range(nums[0], nums[0] + len(nums)))
 
 
 @dataclass
@@ -44,6 +59,8 @@ class GridCell:
     words: list[Word] = field(default_factory=list)
     text: str = ""
     carried: bool = False  # text carried over from the previous page (vertical merge)
+    open_top: bool = False  # no rule closes it at the top of its fragment (it comes from the page before)
+    open_bottom: bool = False  # no rule closes it at the foot of its fragment (it goes on on the next page)
 
 
 @dataclass
@@ -97,6 +114,7 @@ def build_fragment(page: int, bbox: tuple, cell_boxes: Sequence[tuple], words: S
         for r in range(r0, r1):
             for c in range(c0, c1):
                 grid[r][c] = new
+    cells += _fill_holes(grid, xs, ys)
     for w in words:
         cx, cy = (w.x0 + w.x1) / 2, (w.top + w.bottom) / 2
         if not (xs[0] <= cx <= xs[-1] and ys[0] <= cy <= ys[-1]):
@@ -109,6 +127,32 @@ def build_fragment(page: int, bbox: tuple, cell_boxes: Sequence[tuple], words: S
     for cell in cells:
         cell.text = cell_text(cell)
     return Fragment(page, tuple(bbox), xs, ys, cells, grid)
+
+
+def _fill_holes(grid: list[list[Optional[GridCell]]], xs: list[float], ys: list[float]) -> list[GridCell]:
+    """Cells for the grid positions no ruled cell covers: a cell that a rule does not
+    close, as a merged cell cut by a page break is drawn (no rule under it at the foot
+    of the page, or none over it at the top of the next). Each run of such positions
+    in a column is one cell; one that reaches the fragment's first or last row is open
+    there. Without them the words inside would be lost."""
+    out: list[GridCell] = []
+    nrows, ncols = len(ys) - 1, len(xs) - 1
+    for c in range(ncols):
+        r = 0
+        while r < nrows:
+            if grid[r][c] is not None:
+                r += 1
+                continue
+            r1 = r
+            while r1 < nrows and grid[r1][c] is None:
+                r1 += 1
+            cell = GridCell(r, r1, c, c + 1, (xs[c], ys[r], xs[c + 1], ys[r1]),
+                            open_top=(r == 0), open_bottom=(r1 == nrows))
+            for k in range(r, r1):
+                grid[k][c] = cell
+            out.append(cell)
+            r = r1
+    return out
 
 
 def cell_text(cell: GridCell) -> str:
@@ -233,7 +277,8 @@ def _carry_vertical_merges(table: LogicalTable, frag: Fragment, r: int,
                            prev_row: list[Optional[GridCell]]) -> None:
     """An empty cell at the top of the page continues a merged cell of the page before
     when it spans several rows here, or the cell above already spanned several rows,
-    or it is an agency cell of a task row (a task row without a lead or support agency
+    or no rule closes the cell above at the foot of its page or this one at the top of
+    this page, or it is an agency cell of a task row (a task row without a lead or support agency
     right under one that has it is a merged cell that the page break cut)."""
     tt = frag.grid[r][table.tt_col] if table.tt_col < frag.ncols else None
     task_row = tt is not None and tt.r0 == r and bool(tt.text)
@@ -247,7 +292,7 @@ def _carry_vertical_merges(table: LogicalTable, frag: Fragment, r: int,
         if cell.r0 == r and not cell.text and above is not None and above.text and \
                 above.c0 == cell.c0 and above.c1 == cell.c1 and c != table.tt_col and \
                 (cell.r1 - cell.r0 > 1 or above.r1 - above.r0 > 1 or above.carried
-                 or (task_row and c in table.agency_cols)):
+                 or above.open_bottom or cell.open_top or (task_row and c in table.agency_cols)):
             cell.text = above.text
             cell.carried = True
         c = cell.c1
@@ -304,7 +349,9 @@ def to_table(table: LogicalTable, path: str) -> Table:
             seen.add(id(cell))
             cells.append(Cell(cell.text, cell.c1 - cell.c0, v_merged=covered))
             c = cell.c1
-        if any(cl.text for cl in cells):
+        if any(cl.text and not cl.v_merged for cl in cells):
+            # a row of merged cells only (a grid row that a rule of one column makes,
+            # with nothing of its own) would repeat the row above
             rows.append(Row(cells, Provenance(path, page=page), header_hint=hdr))
     first_page = table.row_pages[0] if table.row_pages else None
     return Table(rows, Provenance(path, page=first_page), layout=False, page_break_before=True)
