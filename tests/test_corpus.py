@@ -135,3 +135,14 @@ def test_the_scan_without_a_text_layer_is_rejected_with_a_reason(corpus_out):
     rejected = {Path(r["path"]).stem: r for r in manifest["rejected"]}
     assert "can-tho-2025-70-ban-quet" in rejected
     assert "text layer" in rejected["can-tho-2025-70-ban-quet"]["reason"]
+
+
+def test_the_run_summary_counts_the_documents_to_review(corpus_out):
+    manifest = json.loads((corpus_out / "manifest.json").read_text("utf-8"))
+    extracted = [r for r in manifest["inputs"] if r["status"] == "extracted"]
+    without_tasks = [r for r in extracted if r["tasks"] == 0]
+    assert len(without_tasks) >= 5  # the five gold documents without a task table, at least
+    assert manifest["counts"]["review_no_task_table"] == len(without_tasks)
+    assert all("no_task_table" in r["review"] for r in without_tasks)
+    skipped = [r for r in extracted if "table_skipped" in r["review"]]
+    assert manifest["counts"]["review_table_skipped"] == len(skipped) >= 1

@@ -13,6 +13,8 @@ from .options import BATCH_SIZE, MAX_PDF_PAGES, Limits
 
 _MB = 1024 * 1024
 _LIMITS = Limits()  # the defaults
+_REVIEW_LABELS = {"no_task_table": "without task rows", "table_skipped": "with a data table not taken",
+                  "not_vietnamese": "with rows that do not read as Vietnamese", "repeated_rows": "with repeated rows"}
 
 EXTRACT_HELP = """\
 Extract plan documents into typed JSON and Parquet.
@@ -189,6 +191,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{c['extracted']} extracted, {c['rejected']} rejected, {c['unchanged']} unchanged, "
                   f"{c['tasks']} task rows -> {out}; the dataset: {d['documents']} documents, "
                   f"{d['tasks']} task rows, {d['rejected']} inputs rejected", file=sys.stderr)
+            review = {k[len("review_"):]: v for k, v in c.items() if k.startswith("review_")}
+            if review:
+                print("to review: " + ", ".join(f"{v} {_REVIEW_LABELS.get(k, k)}" for k, v in sorted(review.items()))
+                      + f" (see the warnings in {out}/json)", file=sys.stderr)
             for path in manifest.removed:
                 print(f"removed since the last run: {shown(path)}", file=sys.stderr)
             for r in manifest.rejected:

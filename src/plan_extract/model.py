@@ -44,6 +44,11 @@ class DocWarning:
         return f"{self.code}: {self.message}"
 
 
+# the warnings that say a document needs a reviewer's look (counted in a run's summary):
+# no task rows, a data table not taken, text that does not read as Vietnamese, repeated rows
+REVIEW_CODES = frozenset({"no_task_table", "table_skipped", "not_vietnamese", "repeated_rows"})
+
+
 def warning(code: str, message: str, *, row: Optional[int] = None, table: Optional[int] = None,
             page: Optional[int] = None, line: Optional[int] = None) -> DocWarning:
     """A warning of a known code (an unknown one is a bug: ValueError)."""

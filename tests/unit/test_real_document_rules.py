@@ -210,3 +210,14 @@ def test_number_and_date_fields_a_narrow_cell_wrapped_are_rejoined():
              Paragraph("Kế hoạch năm", prov), Paragraph("2026", prov, gap_before=False)]
     assert [p.text for p in join_cut_fields(paras)] == ["Số: /KH-SCT", "Lào Cai, ngày tháng năm 2026",
                                                        "Kế hoạch năm", "2026"]
+
+
+def test_the_summary_line_names_the_documents_to_review(tmp_path, capsys):
+    from plan_extract.cli import main
+
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "prose.txt").write_text("Số: 5/KH-UBND\n\nHà Nội, ngày 02 tháng 3 năm 2025\n\nKẾ HOẠCH\n\nCông tác\n\n"
+                                   "I. MỤC ĐÍCH\n\nNội dung.\n", encoding="utf-8")
+    assert main(["extract", str(src), "-o", str(tmp_path / "out")]) == 0
+    assert "to review: 1 without task rows" in capsys.readouterr().err

@@ -157,6 +157,9 @@ def _finish(manifest: Manifest, engine, out: Path, previous: dict[str, Entry], n
         "sections": sum(r.sections for r in recs if r.status == "extracted"),
         "skipped": len(manifest.skipped),
     }
+    for rec in recs:  # documents to review, by the warning that says so (this run's and unchanged ones)
+        for code in rec.review:
+            manifest.counts[f"review_{code}"] = manifest.counts.get(f"review_{code}", 0) + 1
     if manifest.interrupted:
         manifest.counts["not_reached"] = n_files - len(recs)
     manifest.tables, manifest.dataset = _dataset_totals(out, previous, manifest)
@@ -217,6 +220,7 @@ def _unchanged(rec: InputRecord, prev: Entry, manifest: Manifest) -> None:
     rec.doc_id, rec.sha256, rec.reason, rec.code = prev.doc_id, prev.sha256, prev.reason, prev.code
     rec.format, rec.encoding, rec.element = prev.format, prev.encoding, prev.element
     rec.tasks, rec.sections, rec.warnings = prev.tasks, prev.sections, prev.warnings
+    rec.review = prev.review.split(",") if prev.review else []
     manifest.inputs.append(rec)
 
 
@@ -364,7 +368,7 @@ def _commit(batch: WorkBatch, out: Path, state: State, store: DatasetStore, prev
                              reason=rec.reason, code=rec.code, year=r.year, part=part if ok else None, size=size,
                              mtime_ns=mtime_ns, format=rec.format, encoding=rec.encoding, element=rec.element,
                              tasks=rec.tasks, sections=rec.sections, warnings=rec.warnings,
-                             rows=dict(r.row_counts) if ok else None))
+                             rows=dict(r.row_counts) if ok else None, review=",".join(rec.review) or None))
         manifest.inputs.append(rec)
     state.commit(entries, forget=replaced)
     for e in entries:

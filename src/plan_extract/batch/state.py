@@ -34,13 +34,14 @@ class Entry:
     sections: int = 0
     warnings: int = 0
     rows: Optional[dict[str, int]] = field(default=None)  # rows per table (None: not recorded)
+    review: Optional[str] = None  # the review codes of its warnings, comma-separated
 
 
 _COLUMNS = ("path", "doc_id", "sha256", "status", "reason", "year", "part", "size", "mtime_ns", "code",
-            "format", "encoding", "element", "tasks", "sections", "warnings", "rows")
+            "format", "encoding", "element", "tasks", "sections", "warnings", "rows", "review")
 _ADDED = (("size", "INTEGER"), ("mtime_ns", "INTEGER"), ("code", "TEXT"), ("format", "TEXT"), ("encoding", "TEXT"),
           ("element", "TEXT"), ("tasks", "INTEGER"), ("sections", "INTEGER"), ("warnings", "INTEGER"),
-          ("rows", "TEXT"))
+          ("rows", "TEXT"), ("review", "TEXT"))
 def _path_key(path: str):
     """A path as stored: text, or the file name's bytes (a BLOB) when it is not UTF-8."""
     try:
@@ -90,7 +91,8 @@ class State:
                 f"INSERT OR REPLACE INTO inputs ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})",
                 [(_path_key(e.path), printable(e.doc_id), e.sha256, e.status, printable(e.reason), e.year, e.part,
                   e.size, e.mtime_ns, e.code, e.format, printable(e.encoding), printable(e.element), e.tasks,
-                  e.sections, e.warnings, json.dumps(e.rows, sort_keys=True) if e.rows is not None else None)
+                  e.sections, e.warnings, json.dumps(e.rows, sort_keys=True) if e.rows is not None else None,
+                  e.review)
                  for e in entries])
 
     def update_stats(self, stats: Iterable[tuple[str, Optional[int], Optional[int]]]) -> None:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Callable, Optional, Sequence
 
 from ..errors import Internal, ReadError, Timeout, TooLarge, Unreadable, Unsafe, Unsupported
 from ..normalize.text import one_line
+from ..model import REVIEW_CODES
 from ..options import Options, printable
 from ..writers.manifest import InputRecord
 from .limits import FileTimeout, Limits, time_limit
@@ -297,6 +298,7 @@ def process(item: WorkItem, options: Options, limits: Limits, stage: Optional[st
         rec.seconds = round(time.perf_counter() - start, 4)
     rec.format, rec.encoding, rec.element = doc.source.format, doc.source.encoding, doc.source.element
     rec.tasks, rec.sections, rec.warnings = len(doc.tasks), len(doc.sections), len(doc.warnings)
+    rec.review = sorted({w.code for w in doc.warnings} & REVIEW_CODES)
     if stage is not None:
         staged = stage_bytes(Path(stage) / "json", f"{item.doc_id}.json", payload)
         return WorkResult(rec, year=doc.header.year, json_staged=str(staged), rows=rows)

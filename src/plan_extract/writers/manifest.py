@@ -25,6 +25,7 @@ class InputRecord:
     tasks: int = 0
     sections: int = 0
     warnings: int = 0
+    review: list[str] = field(default_factory=list)  # codes of warnings a reviewer should look at
     seconds: float = 0.0
 
 
