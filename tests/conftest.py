@@ -1,4 +1,5 @@
 """Shared fixtures: the five samples extracted once per test session."""
+
 from __future__ import annotations
 
 import json

@@ -1,5 +1,6 @@
 """The project's own comparison of an output document with its gold (SPEC: text is
 compared as case-folded words; dates and kinds exactly)."""
+
 from __future__ import annotations
 
 import re
@@ -9,8 +10,17 @@ from difflib import SequenceMatcher
 
 _TAG = re.compile(r"</?(?:b|p|li|ul|ol|i|em|strong|br|span|div|td|tr)\b[^>]*>", re.I)
 TEXT_FIELDS = ("tt", "content", "lead", "support", "deadline", "product")
-HEADER_FIELDS = ("number", "symbol", "doc_type", "place", "issue_date", "title",
-                 "signer_name", "signer_position", "signer_authority")
+HEADER_FIELDS = (
+    "number",
+    "symbol",
+    "doc_type",
+    "place",
+    "issue_date",
+    "title",
+    "signer_name",
+    "signer_position",
+    "signer_authority",
+)
 NORM_FIELDS = ("kind", "start", "end", "recurrence")
 
 
@@ -59,8 +69,10 @@ def score_tasks(gold: list[dict], pred: list[dict]) -> TaskScore:
             if g["level"] != p["level"]:
                 bad.append("level")
             gp, pp = g["parent_row"], p["parent_row"]
-            if not ((gp is None and pp is None) or (gp is not None and pp is not None
-                                                    and pred_row_to_gold.get(pp) == gp - 1)):
+            if not (
+                (gp is None and pp is None)
+                or (gp is not None and pp is not None and pred_row_to_gold.get(pp) == gp - 1)
+            ):
                 bad.append("parent")
         if not bad:
             s.perfect += 1
@@ -75,11 +87,16 @@ def score_tasks(gold: list[dict], pred: list[dict]) -> TaskScore:
 
 def score_header(gold: dict, pred: dict) -> dict[str, bool]:
     gh, ph = gold.get("header", {}), pred.get("header") or {}
-    return {f: words(gh.get(f)) == words(ph.get(f)) for f in HEADER_FIELDS
-            if f in gh and (words(gh.get(f)) or words(ph.get(f)))}
+    return {
+        f: words(gh.get(f)) == words(ph.get(f))
+        for f in HEADER_FIELDS
+        if f in gh and (words(gh.get(f)) or words(ph.get(f)))
+    }
 
 
 def section_hits(gold: list[dict], pred: list[dict]) -> int:
-    key = lambda s: (s.get("kind"), words(s.get("label")), s.get("level"), words(s.get("title"))[:8])
+    def key(s: dict) -> tuple:
+        return (s.get("kind"), words(s.get("label")), s.get("level"), words(s.get("title"))[:8])
+
     sm = SequenceMatcher(a=[key(s) for s in gold], b=[key(s) for s in pred], autojunk=False)
     return sum(b.size for b in sm.get_matching_blocks())

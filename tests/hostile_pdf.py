@@ -6,11 +6,11 @@
 * :func:`encrypted_pdf` — the Standard security handler, revision 2 (RC4, 40-bit
   key), opened only with the user password.
 """
+
 from __future__ import annotations
 
 import hashlib
 import struct
-from typing import Optional
 
 _PAD = bytes.fromhex("28BF4E5E4E758A4164004E56FFFA01082E2E00B6D0683E802F0CA9FE6453697A")
 _ID = hashlib.md5(b"plan-extract hostile pdf").digest()
@@ -31,7 +31,12 @@ def _assemble(objects: list[bytes], trailer_extra: bytes = b"") -> bytes:
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
     out += b"trailer\n<< /Size %d /Root 1 0 R /ID [<%s> <%s>] %s>>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1, _ID.hex().encode(), _ID.hex().encode(), trailer_extra, xref)
+        len(objects) + 1,
+        _ID.hex().encode(),
+        _ID.hex().encode(),
+        trailer_extra,
+        xref,
+    )
     return bytes(out)
 
 
@@ -39,19 +44,24 @@ def _stream(data: bytes, extra: bytes = b"") -> bytes:
     return b"<< /Length %d %s>>\nstream\n" % (len(data), extra) + data + b"\nendstream"
 
 
-def _pages_pdf(contents: list[bytes], resources: bytes,
-               crypt: Optional["_RC4Key"] = None, encrypt_obj: Optional[bytes] = None) -> bytes:
+def _pages_pdf(
+    contents: list[bytes], resources: bytes, crypt: _RC4Key | None = None, encrypt_obj: bytes | None = None
+) -> bytes:
     """Catalog (1), page tree (2), font (3), then a page and its content per page."""
     n = len(contents)
     first_page = 4
     kids = b" ".join(b"%d 0 R" % (first_page + 2 * i) for i in range(n))
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
-               b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, n),
-               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"]
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, n),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+    ]
     for i, content in enumerate(contents):
-        page_num, content_num = first_page + 2 * i, first_page + 2 * i + 1
-        objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources %s "
-                       b"/Contents %d 0 R >>" % (resources, content_num))
+        content_num = first_page + 2 * i + 1
+        objects.append(
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources %s "
+            b"/Contents %d 0 R >>" % (resources, content_num)
+        )
         data = crypt.apply(content_num, content) if crypt else content
         objects.append(_stream(data))
     extra = b""
@@ -104,6 +114,7 @@ def rc4(key: bytes, data: bytes) -> bytes:
 def encrypted_pdf(lines: list[str], user_password: str, owner_password: str = "owner") -> bytes:
     """:func:`text_pdf` encrypted with the Standard security handler, V1 R2 (PDF 1.4
     spec, algorithms 3.2-3.4): reading needs ``user_password`` (empty: anyone)."""
+
     def padded(pw: str) -> bytes:
         return (pw.encode("latin-1") + _PAD)[:32]
 
@@ -113,6 +124,9 @@ def encrypted_pdf(lines: list[str], user_password: str, owner_password: str = "o
     key = hashlib.md5(padded(user_password) + o_value + struct.pack("<i", perms) + _ID).digest()[:5]
     u_value = rc4(key, _PAD)
     encrypt = b"<< /Filter /Standard /V 1 /R 2 /Length 40 /O <%s> /U <%s> /P %d >>" % (
-        o_value.hex().encode(), u_value.hex().encode(), perms)
+        o_value.hex().encode(),
+        u_value.hex().encode(),
+        perms,
+    )
     contents = [b"BT /F1 12 Tf 72 770 Td " + _pdf_string(t) + b" Tj ET" for t in lines]
     return _pages_pdf(contents, _FONT, crypt=_RC4Key(key), encrypt_obj=encrypt)

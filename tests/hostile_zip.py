@@ -1,6 +1,7 @@
 """Zip archives written byte by byte for the hostile-input tests: members whose
 deflate stream inflates to gigabytes (built in milliseconds from one repeated
 compressed block), and members whose declared sizes lie."""
+
 from __future__ import annotations
 
 import io
@@ -32,9 +33,9 @@ def deflate_repeated(byte: bytes, size: int, tail: bytes = b"") -> tuple[bytes, 
 @dataclass
 class Member:
     name: str
-    raw: bytes                  # the stored bytes (deflated unless method is 0)
+    raw: bytes  # the stored bytes (deflated unless method is 0)
     crc: int
-    size: int                   # declared uncompressed size
+    size: int  # declared uncompressed size
     method: int = zipfile.ZIP_DEFLATED
 
 
@@ -62,4 +63,3 @@ def write_zip(members: list[Member]) -> bytes:
     out += central
     out += b"PK\x05\x06" + struct.pack("<HHHHIIH", 0, 0, len(members), len(members), len(central), start, 0)
     return bytes(out)
-

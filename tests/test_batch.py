@@ -1,5 +1,6 @@
 """Batch runs: incremental re-runs, determinism across worker counts, per-file
 limits, a run killed mid-way, and the Dask engine on a local two-worker cluster."""
+
 from __future__ import annotations
 
 import json
@@ -57,8 +58,10 @@ def test_incremental_rerun_skips_unchanged_replaces_changed_reports_removed(tmp_
     assert (out / "datapackage.json").read_bytes() == package  # the tables did not change
 
     changed = src / "vinh-bao-2024-kiem-soat-tthc.txt"
-    changed.write_text(changed.read_text("utf-8").replace("Tập huấn, hướng dẫn nghiệp vụ",
-                                                          "Tập huấn lại, hướng dẫn nghiệp vụ"), "utf-8")
+    changed.write_text(
+        changed.read_text("utf-8").replace("Tập huấn, hướng dẫn nghiệp vụ", "Tập huấn lại, hướng dẫn nghiệp vụ"),
+        "utf-8",
+    )
     (src / "tam-duong-2021-de-an-468.txt").unlink()
     assert main(["extract", str(src), "-o", str(out), "-q", "-w", "1"]) == 0
     st = statuses(out)
@@ -69,8 +72,12 @@ def test_incremental_rerun_skips_unchanged_replaces_changed_reports_removed(tmp_
     assert len(after) == 189  # the changed document's rows were replaced, not duplicated
     vb = after[after.doc_id == "vinh-bao-2024-kiem-soat-tthc"]
     assert (vb.content == "Tập huấn lại, hướng dẫn nghiệp vụ công tác cải cách, kiểm soát TTHC").sum() == 1
-    listed = {p for r in json.loads((out / "datapackage.json").read_text("utf-8"))["resources"]
-              if r["name"] != "manifest" for p in r["path"]}
+    listed = {
+        p
+        for r in json.loads((out / "datapackage.json").read_text("utf-8"))["resources"]
+        if r["name"] != "manifest"
+        for p in r["path"]
+    }
     assert listed == {p.relative_to(out).as_posix() for p in out.glob("*/year=*/part-*.parquet")}
 
     assert main(["extract", str(src), "-o", str(out), "-q", "-w", "1", "--force"]) == 0
@@ -88,8 +95,9 @@ def test_same_rows_whatever_the_worker_count(tmp_path):
     for name in TABLES:
         pd.testing.assert_frame_equal(load(outs[1], name), load(outs[2], name))
         # the same part files, so the same rows in the same order as read back
-        assert sorted(p.relative_to(outs[1]) for p in (outs[1] / name).rglob("*.parquet")) == \
-            sorted(p.relative_to(outs[2]) for p in (outs[2] / name).rglob("*.parquet"))
+        assert sorted(p.relative_to(outs[1]) for p in (outs[1] / name).rglob("*.parquet")) == sorted(
+            p.relative_to(outs[2]) for p in (outs[2] / name).rglob("*.parquet")
+        )
         pd.testing.assert_frame_equal(pd.read_parquet(outs[1] / name), pd.read_parquet(outs[2] / name))
     assert len(load(outs[1], "documents")) == 40
 
@@ -120,8 +128,11 @@ def test_unchanged_files_are_known_by_size_and_time_then_by_hash(tmp_path):
     recorded); a file modified just before it was hashed has no trusted time."""
     src = tmp_path / "in"
     src.mkdir()
-    hh, vb, xl = "hiep-hoa-2024-kiem-soat-tthc.txt", "vinh-bao-2024-kiem-soat-tthc.txt", \
-        "xuan-loc-2022-cai-cach-hanh-chinh.txt"
+    hh, vb, xl = (
+        "hiep-hoa-2024-kiem-soat-tthc.txt",
+        "vinh-bao-2024-kiem-soat-tthc.txt",
+        "xuan-loc-2022-cai-cach-hanh-chinh.txt",
+    )
     for name in (hh, vb, xl):
         shutil.copy(SAMPLES / name, src / name)
     old = time.time() - 3600
@@ -145,14 +156,18 @@ def test_unchanged_files_are_known_by_size_and_time_then_by_hash(tmp_path):
     assert main(["extract", str(src), "-o", str(out), "-q", "-w", "1"]) == 0
     assert statuses(out) == {hh: "unchanged", vb: "unchanged", xl: "unchanged"}
     assert _stat_rows(out)[vb] == ((src / vb).stat().st_size, (src / vb).stat().st_mtime_ns)
-    assert json.loads((out / "json" / "hiep-hoa-2024-kiem-soat-tthc.json").read_text("utf-8"))[
-        "header"]["signer_name"] == "Phạm Văn Nghị"
+    assert (
+        json.loads((out / "json" / "hiep-hoa-2024-kiem-soat-tthc.json").read_text("utf-8"))["header"]["signer_name"]
+        == "Phạm Văn Nghị"
+    )
 
     # --force reads and hashes everything again
     assert main(["extract", str(src), "-o", str(out), "-q", "-w", "1", "--force"]) == 0
     assert statuses(out)[hh] == "extracted"
-    assert json.loads((out / "json" / "hiep-hoa-2024-kiem-soat-tthc.json").read_text("utf-8"))[
-        "header"]["signer_name"] == "Phạm Văn Nghệ"
+    assert (
+        json.loads((out / "json" / "hiep-hoa-2024-kiem-soat-tthc.json").read_text("utf-8"))["header"]["signer_name"]
+        == "Phạm Văn Nghệ"
+    )
 
 
 @pytest.mark.parametrize("workers", ["1", "2"])
@@ -161,8 +176,11 @@ def test_duplicate_doc_id_keeps_the_first_document_only(tmp_path, workers):
     its rows nor its JSON reach the output (they are dropped at commit time, from the
     middle of a batch that also holds the first)."""
     src = tmp_path / "in"
-    for folder, sample in (("a", "hiep-hoa-2024-kiem-soat-tthc.txt"), ("b", "vinh-bao-2024-kiem-soat-tthc.txt"),
-                           ("c", "xuan-loc-2022-cai-cach-hanh-chinh.txt")):
+    for folder, sample in (
+        ("a", "hiep-hoa-2024-kiem-soat-tthc.txt"),
+        ("b", "vinh-bao-2024-kiem-soat-tthc.txt"),
+        ("c", "xuan-loc-2022-cai-cach-hanh-chinh.txt"),
+    ):
         (src / folder).mkdir(parents=True)
         shutil.copy(SAMPLES / sample, src / folder / ("plan.txt" if folder != "c" else sample))
     out = tmp_path / "out"
@@ -219,8 +237,13 @@ def test_a_file_that_kills_its_worker_costs_only_itself(tmp_path, monkeypatch):
     assert main(["extract", str(src), "-o", str(out), "-q", "-w", "2"]) == 0
     m = manifest(out)
     assert m["counts"]["extracted"] == 40 and m["counts"]["rejected"] == 1
-    assert m["rejected"] == [{"path": str(src / "tam-duong-2021-de-an-468.txt"), "code": "internal",
-                              "reason": "the worker process died on this file (memory limit or fatal error)"}]
+    assert m["rejected"] == [
+        {
+            "path": str(src / "tam-duong-2021-de-an-468.txt"),
+            "code": "internal",
+            "reason": "the worker process died on this file (memory limit or fatal error)",
+        }
+    ]
     assert load(out, "documents").doc_id.nunique() == 40
     assert not list((out / "json").glob(".*"))
 
@@ -260,9 +283,13 @@ def gated_run(src: Path, out: Path, after: int, *args: str, **popen) -> subproce
     first ``after`` files (a multiple of 20) are committed."""
     gate = sorted(p.name for p in src.iterdir())[after]
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"), GATE=gate)
-    proc = subprocess.Popen([sys.executable, "-c", _GATED, "extract", str(src), "-o", str(out), "-w", "2",
-                             "--batch-size", "20", *args], env=env, stdout=subprocess.DEVNULL,
-                            start_new_session=True, **popen)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _GATED, "extract", str(src), "-o", str(out), "-w", "2", "--batch-size", "20", *args],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        start_new_session=True,
+        **popen,
+    )
     deadline = time.monotonic() + 300
     while committed(out) < after:
         assert proc.poll() is None and time.monotonic() < deadline, "the gated run did not get to the gate"
@@ -314,8 +341,11 @@ def test_a_killed_run_leaves_readable_output_its_workers_die_and_the_next_run_co
     assert partial.doc_id.nunique() == 60
     assert not partial.duplicated(["doc_id", "row"]).any()
     # what a run killed while writing leaves: temporary files of the JSON, the manifest, a part
-    left = [out / "json" / ".x.json.abcd1234.tmp", out / ".manifest.json.abcd1234.tmp",
-            next((out / "tasks").glob("year=*")) / ".part-0123.parquet.abcd1234.tmp"]
+    left = [
+        out / "json" / ".x.json.abcd1234.tmp",
+        out / ".manifest.json.abcd1234.tmp",
+        next((out / "tasks").glob("year=*")) / ".part-0123.parquet.abcd1234.tmp",
+    ]
     for p in left:
         p.write_bytes(b"half")
 
@@ -336,10 +366,13 @@ def test_dask_engine_on_a_local_two_worker_cluster_gives_the_same_rows(tmp_path)
     generate(30, src, seed=3)
     local = tmp_path / "local"
     assert main(["extract", str(src), "-o", str(local), "-q", "-w", "2"]) == 0
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
-        m = run(RunConfig(inputs=[str(src)], output=tmp_path / "dask", engine=DaskEngine(client=client),
-                          progress=False))
+    with (
+        distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        m = run(
+            RunConfig(inputs=[str(src)], output=tmp_path / "dask", engine=DaskEngine(client=client), progress=False)
+        )
     assert m.engine == "dask" and m.counts["extracted"] == 30
     for name in TABLES:
         pd.testing.assert_frame_equal(load(tmp_path / "dask", name), load(local, name))
@@ -368,14 +401,21 @@ def test_pool_batches_share_the_work_and_progress_counts_every_file(tmp_path):
     assert part_size(100, 20, 2) == 20 and part_size(5, 256, 8) == 16
     for n in (31, 1000, 10_000):
         assert engine.batch_size(n, 256) == LocalEngine(1).batch_size(n, 256)
-    got = list(engine.run(items, Options(), Limits(), stage=str(out), batch_size=256,
-                          progress=lambda done, rejected: calls.append((done, rejected))))
+    got = list(
+        engine.run(
+            items,
+            Options(),
+            Limits(),
+            stage=str(out),
+            batch_size=256,
+            progress=lambda done, rejected: calls.append((done, rejected)),
+        )
+    )
     size = engine.batch_size(31, 256)
-    assert [len(b.results) for b in got] == [len(items[i:i + size]) for i in range(0, 31, size)]
+    assert [len(b.results) for b in got] == [len(items[i : i + size]) for i in range(0, 31, size)]
     assert [r.record.path for b in got for r in b.results] == [it.path for it in items]  # input order
     assert calls == sorted(calls) and calls[-1] == (31, 1)
-    assert [r.record.reason for b in got for r in b.results if r.record.status == "rejected"] == [
-        "empty file"]
+    assert [r.record.reason for b in got for r in b.results if r.record.status == "rejected"] == ["empty file"]
     for b in got:
         staged = [Path(p) for years in b.staged.values() for p in years.values()]
         assert staged and all(p.exists() and p.name.startswith(".part-") for p in staged)
@@ -478,9 +518,15 @@ def test_pool_workers_convert_rows_without_loading_pandas():
     """pyarrow's list conversion would import pandas in every worker (0.45 s, 40 MB);
     a worker lets pyarrow find no pandas and gets the same tables as a process that has
     it loaded."""
+
     def run(mode):
-        done = subprocess.run([sys.executable, "-c", _WORKER_SCRIPT, str(SAMPLES), mode], capture_output=True,
-                              text=True, check=True, env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
+        done = subprocess.run(
+            [sys.executable, "-c", _WORKER_SCRIPT, str(SAMPLES), mode],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+        )
         return done.stdout.splitlines()
 
     without, with_pandas = run("plain"), run("pandas")
@@ -515,7 +561,8 @@ def test_a_batch_asks_the_kernel_to_read_its_files_ahead(tmp_path, monkeypatch):
     items = [W.WorkItem(str(p), p.stem) for p in files] + [
         W.WorkItem(str(tmp_path / "gone.txt"), "gone"),
         W.WorkItem(str(src / "x.txt"), "x", reason="file too large"),
-        W.WorkItem(str(files[0]), "inline", data=files[0].read_bytes())]
+        W.WorkItem(str(files[0]), "inline", data=files[0].read_bytes()),
+    ]
     want = [(p.name, (0, W.PREFETCH_BYTES, os.POSIX_FADV_WILLNEED)) for p in files]
     batch = W.process_batch(items, Options(), Limits(), on_done=lambda r: order.append(len(calls)))
     assert [(Path(c[0]).name, c[1:]) for c in calls] == want
@@ -533,8 +580,12 @@ def test_output_files_are_as_readable_as_any_file_the_user_writes(tmp_path):
     assert main(["extract", str(SAMPLES), "-o", str(out), "-q", "-w", "2"]) == 0
     mask = os.umask(0)
     os.umask(mask)
-    files = [out / "manifest.json", out / "datapackage.json", *(out / "json").iterdir(),
-             *(out / "tasks").glob("year=*/*.parquet")]
+    files = [
+        out / "manifest.json",
+        out / "datapackage.json",
+        *(out / "json").iterdir(),
+        *(out / "tasks").glob("year=*/*.parquet"),
+    ]
     assert len(files) >= 10  # 2 + 5 JSON + the task parts of the years the samples have
     assert {oct(f.stat().st_mode & 0o777) for f in files} == {oct(0o666 & ~mask)}
 
@@ -556,8 +607,9 @@ def test_ctrl_c_or_kill_stops_the_run_in_one_line_and_leaves_nothing_half_writte
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130
     lines = err.decode("utf-8").strip().splitlines()
-    assert lines[-1] == (f"interrupted: {out} keeps the batches committed so far; "
-                         "run the same command again to complete it")
+    assert lines[-1] == (
+        f"interrupted: {out} keeps the batches committed so far; run the same command again to complete it"
+    )
     assert all(line.startswith("extract: ") for line in lines[:-1])  # progress lines (stderr is a pipe)
     time.sleep(0.5)  # a worker still alive would write now
     assert not [p for p in out.rglob(".*") if p.name != ".plan-extract"]
@@ -600,7 +652,12 @@ def test_a_worker_stuck_where_the_alarm_cannot_reach_costs_only_its_file(tmp_pat
     assert time.monotonic() - start < 60
     m = manifest(out)
     assert m["counts"]["extracted"] == 40 and m["counts"]["rejected"] == 1
-    assert m["rejected"] == [{"path": str(src / "tam-duong-2021-de-an-468.txt"), "code": "timeout",
-                              "reason": "time limit: took longer than 2 s (worker stopped)"}]
+    assert m["rejected"] == [
+        {
+            "path": str(src / "tam-duong-2021-de-an-468.txt"),
+            "code": "timeout",
+            "reason": "time limit: took longer than 2 s (worker stopped)",
+        }
+    ]
     assert load(out, "documents").doc_id.nunique() == 40
     assert not [p for p in out.rglob(".*") if p.name != ".plan-extract"]

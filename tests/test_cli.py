@@ -1,5 +1,6 @@
 """The command on bad input: nothing crashes, rejected files get a one-line reason,
 the rest of the batch is extracted, and the exit code follows --strict."""
+
 from __future__ import annotations
 
 import json
@@ -24,8 +25,9 @@ def make_batch(folder: Path) -> None:
     (folder / "empty.txt").write_bytes(b"")
     rnd = random.Random(3)
     (folder / "noise.txt").write_bytes(bytes(rnd.randrange(256) for _ in range(4000)))
-    (folder / "notable.md").write_text("Số: 12/KH-UBND\n\nKẾ HOẠCH\nMột kế hoạch không có bảng\n\n"
-                                       "I. MỤC ĐÍCH\n\nNội dung.\n", encoding="utf-8")
+    (folder / "notable.md").write_text(
+        "Số: 12/KH-UBND\n\nKẾ HOẠCH\nMột kế hoạch không có bảng\n\nI. MỤC ĐÍCH\n\nNội dung.\n", encoding="utf-8"
+    )
     (folder / "letter.txt").write_text("Kính gửi anh chị,\nHẹn gặp lại tuần sau.\n", encoding="utf-8")
 
 
@@ -54,17 +56,29 @@ def test_strict_exits_non_zero_when_something_was_rejected(tmp_path):
 
 
 def test_help_explains_inputs_outputs_and_options():
-    done = subprocess.run([sys.executable, "-m", "plan_extract.cli", "extract", "--help"],
-                          capture_output=True, text=True, check=True)
-    for word in ("INPUT", "tasks/year=2024/part-*.parquet", "manifest.json", "--strict", "--agencies", "OUTPUT",
-                 "--force", "--wait", "130  interrupted (Ctrl-C, kill)", "3    the output cannot be written",
-                 "4    the output folder is in use by another run", "2    usage:", "1    --strict:"):
+    done = subprocess.run(
+        [sys.executable, "-m", "plan_extract.cli", "extract", "--help"], capture_output=True, text=True, check=True
+    )
+    for word in (
+        "INPUT",
+        "tasks/year=2024/part-*.parquet",
+        "manifest.json",
+        "--strict",
+        "--agencies",
+        "OUTPUT",
+        "--force",
+        "--wait",
+        "130  interrupted (Ctrl-C, kill)",
+        "3    the output cannot be written",
+        "4    the output folder is in use by another run",
+        "2    usage:",
+        "1    --strict:",
+    ):
         assert word in done.stdout
 
 
 def run_cli(*args: str, cwd=None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "plan_extract.cli", *args], capture_output=True, text=True,
-                          cwd=cwd)
+    return subprocess.run([sys.executable, "-m", "plan_extract.cli", *args], capture_output=True, text=True, cwd=cwd)
 
 
 def test_usage_errors_exit_2_before_any_work(tmp_path):
@@ -100,7 +114,9 @@ def test_an_empty_input_folder_says_so_and_fails_with_strict(tmp_path):
     assert f"no input file found in {tmp_path / 'in'} (1 skipped: see {tmp_path / 'out'}/manifest.json)" in done.stderr
     assert run_cli("extract", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "--strict").returncode == 1
     m = json.loads((tmp_path / "out" / "manifest.json").read_text("utf-8"))
-    assert m["skipped"] == [{"path": str(tmp_path / "in" / "notes.xlsx"), "reason": "not a format that is read (.xlsx)"}]
+    assert m["skipped"] == [
+        {"path": str(tmp_path / "in" / "notes.xlsx"), "reason": "not a format that is read (.xlsx)"}
+    ]
 
 
 def test_a_rerun_describes_the_whole_output_and_strict_still_fails(tmp_path):
@@ -117,8 +133,11 @@ def test_a_rerun_describes_the_whole_output_and_strict_still_fails(tmp_path):
     assert {r["status"] for r in again["inputs"]} == {"unchanged"}
     assert again["rejected"] == first["rejected"] and len(again["rejected"]) == 3
     assert again["tables"] == first["tables"] and again["tables"]["tasks"] == 32
-    assert again["dataset"] == first["dataset"] == {"documents": 2, "tasks": 32, "sections": again["dataset"]["sections"],
-                                                    "rejected": 3}
+    assert (
+        again["dataset"]
+        == first["dataset"]
+        == {"documents": 2, "tasks": 32, "sections": again["dataset"]["sections"], "rejected": 3}
+    )
     keep = ("path", "doc_id", "sha256", "format", "encoding", "reason", "code", "tasks", "sections", "warnings")
     assert [{k: r[k] for k in keep} for r in again["inputs"]] == [{k: r[k] for k in keep} for r in first["inputs"]]
     good = next(r for r in again["inputs"] if r["path"].endswith("good.txt"))
@@ -153,8 +172,10 @@ def test_output_that_cannot_be_written_is_one_line_and_exit_3(tmp_path, monkeypa
     out = tmp_path / "out"
     assert main(["extract", str(SAMPLES), "-o", str(out), "-w", "1", "--strict"]) == 3
     err = capsys.readouterr().err.strip().splitlines()
-    assert err == [f"plan-extract: cannot write the output {out}: No space left on device ({out / 'json'}); "
-                   "what was committed before is kept"]
+    assert err == [
+        f"plan-extract: cannot write the output {out}: No space left on device ({out / 'json'}); "
+        "what was committed before is kept"
+    ]
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
@@ -183,11 +204,15 @@ def test_a_second_run_into_a_busy_output_refuses_or_waits(tmp_path):
     try:
         done = run_cli("extract", str(SAMPLES), "-o", str(out))
         assert done.returncode == 4
-        assert done.stderr.strip() == (f"plan-extract: {out}: the output folder is in use by another run (pid 4242); "
-                                       "wait for it to finish, or use --wait")
+        assert done.stderr.strip() == (
+            f"plan-extract: {out}: the output folder is in use by another run (pid 4242); "
+            "wait for it to finish, or use --wait"
+        )
         assert sorted(p.name for p in out.iterdir()) == [".plan-extract"]
-        waiting = subprocess.Popen([sys.executable, "-m", "plan_extract.cli", "extract", str(SAMPLES), "-o", str(out),
-                                    "-q", "--wait"], stderr=subprocess.PIPE)
+        waiting = subprocess.Popen(
+            [sys.executable, "-m", "plan_extract.cli", "extract", str(SAMPLES), "-o", str(out), "-q", "--wait"],
+            stderr=subprocess.PIPE,
+        )
         threading.Event().wait(1.0)  # not a wall-clock assertion: the run below must wait either way
         assert waiting.poll() is None and not (out / "manifest.json").exists()
     finally:
@@ -201,9 +226,8 @@ def test_two_runs_started_together_give_the_dataset_of_one(tmp_path):
     ends cleanly (0, or 4 for the one that found the folder busy), and the output is
     that of a single run: no key twice, nothing missing."""
     sys.path.insert(0, str(ROOT / "bench"))
-    from generate import generate
-
     import pandas as pd
+    from generate import generate
 
     src = tmp_path / "in"
     generate(60, src, seed=7)
@@ -211,8 +235,25 @@ def test_two_runs_started_together_give_the_dataset_of_one(tmp_path):
     assert main(["extract", str(src), "-o", str(single), "-q", "-w", "2"]) == 0
     for flags, allowed in ((["--wait"], {0}), ([], {0, 4})):
         out = tmp_path / f"out{len(flags)}"
-        procs = [subprocess.Popen([sys.executable, "-m", "plan_extract.cli", "extract", str(src), "-o", str(out),
-                                   "-q", "-w", "2", *flags], stderr=subprocess.PIPE) for _ in range(2)]
+        procs = [
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "plan_extract.cli",
+                    "extract",
+                    str(src),
+                    "-o",
+                    str(out),
+                    "-q",
+                    "-w",
+                    "2",
+                    *flags,
+                ],
+                stderr=subprocess.PIPE,
+            )
+            for _ in range(2)
+        ]
         codes = [p.wait(timeout=600) for p in procs]
         errs = [p.stderr.read().decode() for p in procs]
         assert set(codes) <= allowed and 0 in codes, (codes, errs)
@@ -223,6 +264,7 @@ def test_two_runs_started_together_give_the_dataset_of_one(tmp_path):
             assert not got.duplicated(keys).any()
             want = pd.read_parquet(single / name)
             assert len(got) == len(want)
-            pd.testing.assert_frame_equal(got.sort_values(keys).reset_index(drop=True)[keys],
-                                          want.sort_values(keys).reset_index(drop=True)[keys])
+            pd.testing.assert_frame_equal(
+                got.sort_values(keys).reset_index(drop=True)[keys], want.sort_values(keys).reset_index(drop=True)[keys]
+            )
         assert sorted(p.name for p in (out / "json").iterdir()) == sorted(p.name for p in (single / "json").iterdir())

@@ -1,5 +1,6 @@
 """The data dictionary: every column described, docs/DATA_DICTIONARY.md generated (not
 edited), allowed values in step with the code, and the Frictionless datapackage.json."""
+
 from __future__ import annotations
 
 import json
@@ -29,8 +30,9 @@ def test_every_schema_column_is_described():
 
 
 def test_committed_data_dictionary_is_generated():
-    assert DOC.read_text("utf-8") == datadict.markdown(), \
+    assert DOC.read_text("utf-8") == datadict.markdown(), (
         "docs/DATA_DICTIONARY.md is stale: python -m plan_extract.datadict > docs/DATA_DICTIONARY.md"
+    )
 
 
 def test_markdown_has_a_row_per_column():
@@ -49,14 +51,18 @@ def test_closed_value_lists_match_the_code():
     task_props = doc_schema["properties"]["tasks"]["items"]["properties"]
     assert set(cols["tasks"]["deadline_kind"]["values"]) == set(KINDS)
     assert set(cols["tasks"]["deadline_recurrence"]["values"]) == set(RECURRENCES) - {None}
-    assert set(cols["documents"]["format"]["values"]) == set(doc_schema["properties"]["source"]["properties"]
-                                                              ["format"]["enum"])
+    assert set(cols["documents"]["format"]["values"]) == set(
+        doc_schema["properties"]["source"]["properties"]["format"]["enum"]
+    )
     assert set(cols["sections"]["kind"]["values"]) == set(
-        doc_schema["properties"]["sections"]["items"]["properties"]["kind"]["enum"])
-    assert set(cols["task_agencies"]["kind"]["values"]) == set(doc_schema["$defs"]["mention"]["properties"]
-                                                                ["kind"]["enum"])
-    assert set(cols["tasks"]["deadline_recurrence"]["values"]) == \
-        set(task_props["deadline_norm"]["oneOf"][1]["properties"]["recurrence"]["enum"]) - {None}
+        doc_schema["properties"]["sections"]["items"]["properties"]["kind"]["enum"]
+    )
+    assert set(cols["task_agencies"]["kind"]["values"]) == set(
+        doc_schema["$defs"]["mention"]["properties"]["kind"]["enum"]
+    )
+    assert set(cols["tasks"]["deadline_recurrence"]["values"]) == set(
+        task_props["deadline_norm"]["oneOf"][1]["properties"]["recurrence"]["enum"]
+    ) - {None}
 
 
 def test_sample_values_are_within_the_closed_lists(layouts):

@@ -1,5 +1,6 @@
 """``OUT/datapackage.json`` is a valid Frictionless Data Package (checked with the
 frictionless library), and every resource's fields are the columns its files hold."""
+
 from __future__ import annotations
 
 import json
@@ -14,8 +15,14 @@ def test_frictionless_accepts_the_datapackage(sample_output):
     report = frictionless.Package.validate_descriptor(descriptor)
     assert report.valid, report.flatten(["type", "message"])
     package = frictionless.Package(descriptor, basepath=str(sample_output))
-    assert [r.name for r in package.resources] == ["documents", "sections", "tasks", "task_agencies", "references",
-                                                  "manifest"]
+    assert [r.name for r in package.resources] == [
+        "documents",
+        "sections",
+        "tasks",
+        "task_agencies",
+        "references",
+        "manifest",
+    ]
 
 
 def test_fields_are_the_columns_of_the_files(sample_output):

@@ -1,6 +1,7 @@
 """The Word reader: body order, layout tables, task tables (repeated header rows,
 merged cells), automatic numbering, breaks, footnotes, rejected inputs; and the .docx
 fixtures built from the five samples scored against the gold."""
+
 from __future__ import annotations
 
 import io
@@ -20,8 +21,9 @@ from plan_extract.readers.docx_numbering import format_number, to_letters, to_ro
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "fixtures"))
 
-from goldcompare import score_header, score_tasks  # noqa: E402
 from make_docx import DOC_IDS, ListMaker, _no_borders, _number, _span, _vmerge, save_deterministic  # noqa: E402
+
+from goldcompare import score_header, score_tasks  # noqa: E402
 
 
 def _save(document, tmp_path: Path, name: str = "t.docx") -> Path:
@@ -82,10 +84,21 @@ def test_layout_header_and_closing_tables_read_as_paragraphs(tmp_path):
     right.add_paragraph("Nguyễn Thị Cát Tiên")
     ir = read(_save(d, tmp_path))
     assert not ir.tables()
-    assert _texts(ir) == ["ỦY BAN NHÂN DÂN", "HUYỆN XUÂN LỘC", "Số: 15/KH-UBND", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-                          "Độc lập - Tự do - Hạnh phúc", "Xuân Lộc, ngày 26 tháng 01 năm 2022", "KẾ HOẠCH",
-                          "Nơi nhận:", "- UBND tỉnh;", "- Lưu: VT.", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH",
-                          "Nguyễn Thị Cát Tiên"]
+    assert _texts(ir) == [
+        "ỦY BAN NHÂN DÂN",
+        "HUYỆN XUÂN LỘC",
+        "Số: 15/KH-UBND",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "Xuân Lộc, ngày 26 tháng 01 năm 2022",
+        "KẾ HOẠCH",
+        "Nơi nhận:",
+        "- UBND tỉnh;",
+        "- Lưu: VT.",
+        "KT. CHỦ TỊCH",
+        "PHÓ CHỦ TỊCH",
+        "Nguyễn Thị Cát Tiên",
+    ]
     gaps = {p.text: p.gap_before for p in ir.paragraphs()}
     assert gaps["Số: 15/KH-UBND"] is False and gaps["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"] is True
     assert gaps["- UBND tỉnh;"] is False and gaps["KT. CHỦ TỊCH"] is True
@@ -93,9 +106,16 @@ def test_layout_header_and_closing_tables_read_as_paragraphs(tmp_path):
 
 def test_task_table_header_hint_spans_and_vertical_merges(tmp_path):
     d = Document()
-    t = _task_table(d, [HEADER, ["", "", "", "", "", ""], ["1", "Việc một", "Văn phòng", "Các phòng", "Quý I", "Báo cáo"],
-                        ["2", "Việc hai", "", "Các phòng", "Quý II", "Kế hoạch"]])
-    t.rows[0]._tr.get_or_add_trPr().append(parse_xml(f'<w:tblHeader {nsdecls("w")}/>'))
+    t = _task_table(
+        d,
+        [
+            HEADER,
+            ["", "", "", "", "", ""],
+            ["1", "Việc một", "Văn phòng", "Các phòng", "Quý I", "Báo cáo"],
+            ["2", "Việc hai", "", "Các phòng", "Quý II", "Kế hoạch"],
+        ],
+    )
+    t.rows[0]._tr.get_or_add_trPr().append(parse_xml(f"<w:tblHeader {nsdecls('w')}/>"))
     _span(t.rows[1], 0, 6)
     t.rows[1].cells[0].text = "1. Cải cách thể chế"
     _vmerge(t.rows[2].cells[2], "restart")
@@ -143,12 +163,16 @@ def test_number_formats():
 def test_multilevel_numbering_and_restart(tmp_path):
     d = Document()
     numbering = d.part.numbering_part.element
-    numbering.insert(0, parse_xml(
-        f'<w:abstractNum {nsdecls("w")} w:abstractNumId="50"><w:multiLevelType w:val="multilevel"/>'
-        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1."/></w:lvl>'
-        '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1.%2."/></w:lvl>'
-        '<w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="lowerLetter"/><w:lvlText w:val="%3)"/></w:lvl>'
-        '</w:abstractNum>'))
+    numbering.insert(
+        0,
+        parse_xml(
+            f'<w:abstractNum {nsdecls("w")} w:abstractNumId="50"><w:multiLevelType w:val="multilevel"/>'
+            '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1."/></w:lvl>'
+            '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1.%2."/></w:lvl>'
+            '<w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="lowerLetter"/><w:lvlText w:val="%3)"/></w:lvl>'
+            "</w:abstractNum>"
+        ),
+    )
     numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="50"><w:abstractNumId w:val="50"/></w:num>'))
     for text, level in (("A", 0), ("B", 1), ("C", 1), ("D", 2), ("E", 2), ("F", 0), ("G", 1)):
         p = d.add_paragraph(text)
@@ -179,29 +203,39 @@ def test_line_breaks_page_breaks_and_centred_blocks(tmp_path):
     ir = read(_save(d, tmp_path))
     paras = {p.text: p for p in ir.paragraphs()}
     assert _texts(ir) == ["KẾ HOẠCH", "Cải cách hành chính", "huyện Xuân Lộc", "năm 2022", "Căn cứ Luật", "Trang hai"]
-    assert [paras[t].gap_before for t in ("Cải cách hành chính", "huyện Xuân Lộc", "năm 2022", "Căn cứ Luật")] == \
-        [False, False, False, True]
+    assert [paras[t].gap_before for t in ("Cải cách hành chính", "huyện Xuân Lộc", "năm 2022", "Căn cứ Luật")] == [
+        False,
+        False,
+        False,
+        True,
+    ]
     assert paras["Trang hai"].page_break_before and not paras["Căn cứ Luật"].page_break_before
 
 
 def test_revisions_hidden_text_fields_links_and_content_controls(tmp_path):
     d = Document()
     p = d.add_paragraph("Giữ ")
-    body = (f'<w:ins {nsdecls("w")} w:id="1" w:author="a"><w:r><w:t xml:space="preserve">chèn </w:t></w:r></w:ins>'
-            f'<w:del {nsdecls("w")} w:id="2" w:author="a"><w:r><w:delText>xoá </w:delText></w:r></w:del>',
-            f'<w:r {nsdecls("w")}><w:rPr><w:vanish/></w:rPr><w:t>ẩn </w:t></w:r>',
-            f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="begin"/></w:r>'
-            f'<w:r {nsdecls("w")}><w:instrText> PAGE </w:instrText></w:r>'
-            f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="separate"/></w:r>'
-            f'<w:r {nsdecls("w")}><w:t>7</w:t></w:r><w:r {nsdecls("w")}><w:fldChar w:fldCharType="end"/></w:r>',
-            f'<w:hyperlink {nsdecls("w")}><w:r><w:t xml:space="preserve"> liên kết</w:t></w:r></w:hyperlink>')
+    body = (
+        f'<w:ins {nsdecls("w")} w:id="1" w:author="a"><w:r><w:t xml:space="preserve">chèn </w:t></w:r></w:ins>'
+        f'<w:del {nsdecls("w")} w:id="2" w:author="a"><w:r><w:delText>xoá </w:delText></w:r></w:del>',
+        f"<w:r {nsdecls('w')}><w:rPr><w:vanish/></w:rPr><w:t>ẩn </w:t></w:r>",
+        f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="begin"/></w:r>'
+        f"<w:r {nsdecls('w')}><w:instrText> PAGE </w:instrText></w:r>"
+        f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="separate"/></w:r>'
+        f'<w:r {nsdecls("w")}><w:t>7</w:t></w:r><w:r {nsdecls("w")}><w:fldChar w:fldCharType="end"/></w:r>',
+        f'<w:hyperlink {nsdecls("w")}><w:r><w:t xml:space="preserve"> liên kết</w:t></w:r></w:hyperlink>',
+    )
     for xml in body:
-        wrapper = parse_xml(f'<w:p {nsdecls("w")}>{xml}</w:p>')
+        wrapper = parse_xml(f"<w:p {nsdecls('w')}>{xml}</w:p>")
         for child in list(wrapper):
             p._p.append(child)
-    d.element.body.insert(len(d.element.body) - 1, parse_xml(
-        f'<w:sdt {nsdecls("w")}><w:sdtContent><w:p><w:r><w:t>Trong điều khiển nội dung</w:t></w:r></w:p>'
-        '</w:sdtContent></w:sdt>'))
+    d.element.body.insert(
+        len(d.element.body) - 1,
+        parse_xml(
+            f"<w:sdt {nsdecls('w')}><w:sdtContent><w:p><w:r><w:t>Trong điều khiển nội dung</w:t></w:r></w:p>"
+            "</w:sdtContent></w:sdt>"
+        ),
+    )
     assert _texts(read(_save(d, tmp_path))) == ["Giữ chèn 7 liên kết", "Trong điều khiển nội dung"]
 
 
@@ -217,7 +251,9 @@ def test_footnotes_become_marked_paragraphs(tmp_path):
     notes.finish()
     assert _texts(read(_save(d, tmp_path))) == [
         "Chương trình giai đoạn 2021 - 2030¹ và các kế hoạch.",
-        "¹ Tại Nghị quyết số 76/NQ-CP ngày 15/7/2021 của Chính phủ", "Đoạn sau"]
+        "¹ Tại Nghị quyết số 76/NQ-CP ngày 15/7/2021 của Chính phủ",
+        "Đoạn sau",
+    ]
 
 
 def test_grid_before_and_nested_table_text(tmp_path):
@@ -225,7 +261,7 @@ def test_grid_before_and_nested_table_text(tmp_path):
     t = _task_table(d, [HEADER, ["1", "Việc", "Văn phòng", "", "Quý I", "Báo cáo"]])
     row = t.rows[1]
     row._tr.get_or_add_trPr().append(parse_xml(f'<w:gridBefore {nsdecls("w")} w:val="1"/>'))
-    row._tr.remove(row._tr.findall(f'{{{row._tr.nsmap["w"]}}}tc')[0])
+    row._tr.remove(row._tr.findall(f"{{{row._tr.nsmap['w']}}}tc")[0])
     inner = t.rows[1].cells[2].add_table(rows=1, cols=2)
     inner.rows[0].cells[0].text = "Phòng A"
     inner.rows[0].cells[1].text = "Phòng B"
@@ -244,10 +280,13 @@ def test_deterministic_fixture(tmp_path):
     assert a == b
 
 
-@pytest.mark.parametrize("data, reason", [
-    (b"PK\x03\x04 not really a zip", "damaged .docx"),
-    (None, "not a Word document"),
-])
+@pytest.mark.parametrize(
+    "data, reason",
+    [
+        (b"PK\x03\x04 not really a zip", "damaged .docx"),
+        (None, "not a Word document"),
+    ],
+)
 def test_rejects_broken_docx(tmp_path, data, reason):
     if data is None:
         buf = io.BytesIO()
@@ -318,13 +357,20 @@ def test_docx_fixtures_score_like_the_text(docx_results, gold_docs):
 def test_instances_of_one_list_continue_and_restart_where_overridden(tmp_path):
     d = Document()
     numbering = d.part.numbering_part.element
-    numbering.insert(0, parse_xml(
-        f'<w:abstractNum {nsdecls("w")} w:abstractNumId="60"><w:lvl w:ilvl="0"><w:start w:val="1"/>'
-        '<w:numFmt w:val="decimal"/><w:lvlText w:val="%1."/></w:lvl></w:abstractNum>'))
+    numbering.insert(
+        0,
+        parse_xml(
+            f'<w:abstractNum {nsdecls("w")} w:abstractNumId="60"><w:lvl w:ilvl="0"><w:start w:val="1"/>'
+            '<w:numFmt w:val="decimal"/><w:lvlText w:val="%1."/></w:lvl></w:abstractNum>'
+        ),
+    )
     numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="61"><w:abstractNumId w:val="60"/></w:num>'))
-    numbering.append(parse_xml(
-        f'<w:num {nsdecls("w")} w:numId="62"><w:abstractNumId w:val="60"/>'
-        '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>'))
+    numbering.append(
+        parse_xml(
+            f'<w:num {nsdecls("w")} w:numId="62"><w:abstractNumId w:val="60"/>'
+            '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>'
+        )
+    )
     for text, num in (("A", 62), ("B", 61), ("C", 61), ("D", 62)):
         p = d.add_paragraph(text)
         num_pr = p._p.get_or_add_pPr().get_or_add_numPr()
@@ -359,5 +405,9 @@ def test_tab_laid_out_header_lines_split_into_columns(tmp_path):
     d.add_paragraph("Số: 15/KH-UBND\t\tXuân Lộc, ngày 26 tháng 01 năm 2022")
     d.add_paragraph("a)\tTổ chức thực hiện")
     assert _texts(read(_save(d, tmp_path))) == [
-        "ỦY BAN NHÂN DÂN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Số: 15/KH-UBND",
-        "Xuân Lộc, ngày 26 tháng 01 năm 2022", "a) Tổ chức thực hiện"]
+        "ỦY BAN NHÂN DÂN",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Số: 15/KH-UBND",
+        "Xuân Lộc, ngày 26 tháng 01 năm 2022",
+        "a) Tổ chức thực hiện",
+    ]

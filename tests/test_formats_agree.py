@@ -3,6 +3,7 @@ sample is extracted as converted text, as the Word file an office would send, an
 the PDF LibreOffice prints from it; the three must give the same task rows (and the
 same header). Text is compared as words, as the contract compares it: cell line
 breaks that only the Word file records, or that a PDF cannot show, are not content."""
+
 from __future__ import annotations
 
 import json
@@ -35,8 +36,7 @@ def results(tmp_path_factory):
 
 
 def task_rows(doc: dict) -> list[tuple]:
-    return [tuple(words(t[f]) for f in ROW_FIELDS) + (t["is_group"], t["level"], t["parent_row"])
-            for t in doc["tasks"]]
+    return [tuple(words(t[f]) for f in ROW_FIELDS) + (t["is_group"], t["level"], t["parent_row"]) for t in doc["tasks"]]
 
 
 @pytest.mark.parametrize("doc_id", DOC_IDS)
@@ -51,7 +51,8 @@ def test_three_formats_give_the_same_header(results, doc_id):
     def header(doc):
         h = doc["header"]
         return {f: words(h.get(f)) for f in HEADER_FIELDS + ("number_raw", "issue_date_precision")} | {
-            "recipients": [words(r) for r in h.get("recipients") or []]}
+            "recipients": [words(r) for r in h.get("recipients") or []]
+        }
 
     txt = header(results["txt"][doc_id])
     assert header(results["docx"][doc_id]) == txt
@@ -91,18 +92,22 @@ def test_web_pages_give_the_same_task_rows_header_and_sections(html_results, kin
         h = doc["header"]
         return {f: words(h.get(f)) for f in HEADER_FIELDS + ("number_raw", "issue_date_precision")} | {
             "recipients": [words(r) for r in h.get("recipients") or []],
-            "legal_bases": [words(r) for r in h.get("legal_bases") or []]}
+            "legal_bases": [words(r) for r in h.get("legal_bases") or []],
+        }
 
     def sections(doc):
-        return [(s["label"], s["kind"], s["level"], words(s["title"]), words(s["text"]), s["parent"])
-                for s in doc["sections"]]
+        return [
+            (s["label"], s["kind"], s["level"], words(s["title"]), words(s["text"]), s["parent"])
+            for s in doc["sections"]
+        ]
 
     page = html_results[kind][doc_id]
     assert task_rows(page) == task_rows(html_results["txt"][doc_id])
     assert header(page) == header(html_results["txt"][doc_id])
     assert sections(page) == sections(html_results["docx"][doc_id])
-    assert [(f["mark"], words(f["text"])) for f in page["footnotes"]] == \
-        [(f["mark"], words(f["text"])) for f in html_results["docx"][doc_id]["footnotes"]]
+    assert [(f["mark"], words(f["text"])) for f in page["footnotes"]] == [
+        (f["mark"], words(f["text"])) for f in html_results["docx"][doc_id]["footnotes"]
+    ]
     assert page["source"]["format"] == "html"
     if kind == "word":
         assert page["source"]["encoding"] == "windows-1258"
@@ -111,6 +116,18 @@ def test_web_pages_give_the_same_task_rows_header_and_sections(html_results, kin
         assert page["source"]["encoding"] == "utf-8"
         assert page["source"]["element"] == "div#main > div.van-ban > div.toan-van.doc"
     text = json.dumps(page, ensure_ascii=False)
-    for chrome in ("Tải về", "Lưu trữ", "Ghi chú", "SCRIPT", "HIDDEN", "888/KH-AN", "cookie", "Trang chủ",
-                   "Văn bản liên quan", "onclick", "javascript", "Bản quyền"):
+    for chrome in (
+        "Tải về",
+        "Lưu trữ",
+        "Ghi chú",
+        "SCRIPT",
+        "HIDDEN",
+        "888/KH-AN",
+        "cookie",
+        "Trang chủ",
+        "Văn bản liên quan",
+        "onclick",
+        "javascript",
+        "Bản quyền",
+    ):
         assert chrome not in text, chrome

@@ -4,6 +4,7 @@ character inside a task table ends up in exactly one field of one row).
 
 The suite runs a fixed number of examples; `make fuzz` runs many more
 (FUZZ_EXAMPLES, default 20000)."""
+
 from __future__ import annotations
 
 import os
@@ -41,10 +42,29 @@ def test_reader_on_any_bytes(data):
 
 _line = st.one_of(
     st.text(max_size=80),
-    st.sampled_from(["Số: 12/KH-UBND", "Hà Nội, ngày 01 tháng 02 năm 2024", "KẾ HOẠCH", "I. MỤC TIÊU",
-                     "1. Nội dung", "a) Việc", "Nơi nhận:", "- UBND tỉnh;", "KT. CHỦ TỊCH", "Nguyễn Văn A",
-                     "\t".join(FIELDS), "1\tViệc\tPhòng A\t\tQuý II\tBC", "| TT | Nội dung |", "|---|---|",
-                     "¹ Chú thích", "<b>I</b>\t<ul><li>- x</li></ul>", "**Điều 1.** Ban hành", ""]))
+    st.sampled_from(
+        [
+            "Số: 12/KH-UBND",
+            "Hà Nội, ngày 01 tháng 02 năm 2024",
+            "KẾ HOẠCH",
+            "I. MỤC TIÊU",
+            "1. Nội dung",
+            "a) Việc",
+            "Nơi nhận:",
+            "- UBND tỉnh;",
+            "KT. CHỦ TỊCH",
+            "Nguyễn Văn A",
+            "\t".join(FIELDS),
+            "1\tViệc\tPhòng A\t\tQuý II\tBC",
+            "| TT | Nội dung |",
+            "|---|---|",
+            "¹ Chú thích",
+            "<b>I</b>\t<ul><li>- x</li></ul>",
+            "**Điều 1.** Ban hành",
+            "",
+        ]
+    ),
+)
 
 
 @FUZZ

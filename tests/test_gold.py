@@ -1,11 +1,12 @@
 """The five samples against their gold, field by field: the figures the text
 pipeline must reach (perfect rows, row precision/recall, header, sections)."""
-from __future__ import annotations
 
-import pytest
+from __future__ import annotations
 
 import sys
 from pathlib import Path
+
+import pytest
 
 from goldcompare import score_header, score_tasks, section_hits
 
@@ -14,9 +15,16 @@ def test_every_gold_document_has_output(gold_docs, output_docs):
     assert set(gold_docs) == set(output_docs)
 
 
-@pytest.mark.parametrize("doc_id", [
-    "ha-tinh-so-noi-vu-2024-kiem-soat-tthc", "hiep-hoa-2024-kiem-soat-tthc", "tam-duong-2021-de-an-468",
-    "vinh-bao-2024-kiem-soat-tthc", "xuan-loc-2022-cai-cach-hanh-chinh"])
+@pytest.mark.parametrize(
+    "doc_id",
+    [
+        "ha-tinh-so-noi-vu-2024-kiem-soat-tthc",
+        "hiep-hoa-2024-kiem-soat-tthc",
+        "tam-duong-2021-de-an-468",
+        "vinh-bao-2024-kiem-soat-tthc",
+        "xuan-loc-2022-cai-cach-hanh-chinh",
+    ],
+)
 def test_task_rows_are_perfect(doc_id, gold_docs, output_docs):
     s = score_tasks(gold_docs[doc_id]["tasks"], output_docs[doc_id]["tasks"])
     assert s.misses == []
@@ -51,13 +59,28 @@ def assert_summary_figures(gold_docs, output_docs):
     assert 2 * p * r / (p + r) >= 0.98
 
 
-@pytest.mark.parametrize("doc_id", [
-    "ha-tinh-so-noi-vu-2024-kiem-soat-tthc", "hiep-hoa-2024-kiem-soat-tthc", "tam-duong-2021-de-an-468",
-    "vinh-bao-2024-kiem-soat-tthc", "xuan-loc-2022-cai-cach-hanh-chinh"])
+@pytest.mark.parametrize(
+    "doc_id",
+    [
+        "ha-tinh-so-noi-vu-2024-kiem-soat-tthc",
+        "hiep-hoa-2024-kiem-soat-tthc",
+        "tam-duong-2021-de-an-468",
+        "vinh-bao-2024-kiem-soat-tthc",
+        "xuan-loc-2022-cai-cach-hanh-chinh",
+    ],
+)
 def test_header_fields(doc_id, gold_docs, output_docs):
     gh, ph = gold_docs[doc_id]["header"], output_docs[doc_id]["header"]
-    for f in ("number", "symbol", "number_raw", "doc_type", "issue_date", "issue_date_precision",
-              "signer_position", "signer_authority"):
+    for f in (
+        "number",
+        "symbol",
+        "number_raw",
+        "doc_type",
+        "issue_date",
+        "issue_date_precision",
+        "signer_position",
+        "signer_authority",
+    ):
         assert ph[f] == gh[f], f
     scored = score_header(gold_docs[doc_id], output_docs[doc_id])
     assert len(scored) >= 7 and all(scored.values()), scored

@@ -1,6 +1,7 @@
 """Hostile and broken inputs, text and file-system cases: each case is made by the
 test itself, runs in one batch with a good document, and has its expected outcome
 (extracted with the right figures, or rejected with a one-line reason)."""
+
 from __future__ import annotations
 
 import json
@@ -18,7 +19,9 @@ from textcodecs import to_cp1258
 ROOT = Path(__file__).resolve().parents[1]
 GOOD = ROOT / "samples" / "hiep-hoa-2024-kiem-soat-tthc.txt"
 HEADER = "TT\tNội dung công việc\tCơ quan chủ trì\tCơ quan phối hợp\tThời gian hoàn thành\tSản phẩm\n"
-PLAN_HEAD = "Số: 9/KH-UBND\n\nVĩnh Bảo, ngày 05 tháng 02 năm 2024\n\nKẾ HOẠCH\nThử nghiệm\n\nI. NỘI DUNG\n\nNội dung.\n\n"
+PLAN_HEAD = (
+    "Số: 9/KH-UBND\n\nVĩnh Bảo, ngày 05 tháng 02 năm 2024\n\nKẾ HOẠCH\nThử nghiệm\n\nI. NỘI DUNG\n\nNội dung.\n\n"
+)
 
 
 def run_batch(folder: Path, out: Path, *extra: str) -> dict[str, dict]:
@@ -52,13 +55,16 @@ def test_catalogue_of_broken_text_files(tmp_path):
         "random.txt": bytes(rnd.randrange(256) for _ in range(20000)),
         "invalid-utf8.txt": b"S\xe1\xbb\x91: 1/KH\n\xff\xfe\xfa\xfb\x00\x01\x02\x03" * 50,
         "nul-bytes.md": b"\x00" * 5000,
-        "prose.txt": "Hôm nay trời đẹp.\nChúng tôi đi chơi công viên.\n".encode("utf-8"),
+        "prose.txt": "Hôm nay trời đẹp.\nChúng tôi đi chơi công viên.\n".encode(),
         "invalid-utf16.txt": b"\xff\xfe" + "Kế hoạch".encode("utf-16-le") + b"\x00\xd8\x41",
     }
     for name, data in cases.items():
         (d / name).write_bytes(data)
-    mixed = (PLAN_HEAD + HEADER).encode("utf-8") + to_cp1258("1\tViệc một\tPhòng Tư pháp\t\tQuý II\tBáo cáo\n") \
-        + "2\tViệc hai\tVăn phòng\t\tQuý III\tKế hoạch\n".encode("utf-8")
+    mixed = (
+        (PLAN_HEAD + HEADER).encode("utf-8")
+        + to_cp1258("1\tViệc một\tPhòng Tư pháp\t\tQuý II\tBáo cáo\n")
+        + "2\tViệc hai\tVăn phòng\t\tQuý III\tKế hoạch\n".encode()
+    )
     (d / "mixed-encodings.txt").write_bytes(mixed)
     r = run_batch(d, tmp_path / "out")
     assert_good_extracted(r)
@@ -100,13 +106,13 @@ def test_file_system_oddities(tmp_path):
     (d / "sub").mkdir(parents=True)
     shutil.copy(GOOD, d / "good.txt")
     shutil.copy(GOOD, d / "sub" / "kế hoạch tháng 1..bản cuối.txt")
-    os.symlink(d, d / "sub" / "loop")               # a symlink loop
+    os.symlink(d, d / "sub" / "loop")  # a symlink loop
     os.symlink(d / "missing.txt", d / "broken.txt")  # points nowhere
-    os.mkfifo(d / "pipe.txt")                        # reading it would block forever
+    os.mkfifo(d / "pipe.txt")  # reading it would block forever
     # a file that cannot be read even by root (the tests may run as root, for whom
     # permission bits do not stop a read): the kernel answers an I/O error
     os.symlink("/proc/self/mem", d / "unreadable.txt")
-    out = d / "out"                                  # the output folder inside the input folder
+    out = d / "out"  # the output folder inside the input folder
     r = run_batch(d, out)
     assert_good_extracted(r)
     assert r["kế hoạch tháng 1..bản cuối.txt"]["status"] == "extracted"
@@ -114,13 +120,15 @@ def test_file_system_oddities(tmp_path):
     assert_rejected(r["broken.txt"], "cannot read file", "unreadable")
     assert_rejected(r["pipe.txt"], "not a regular file", "unsupported")
     assert_rejected(r["unreadable.txt"], "cannot read file: Input/output error", "unreadable")
-    assert not any("/out/" in p for p in r)            # nothing read back from the output
-    assert sorted(r) == sorted(["good.txt", "kế hoạch tháng 1..bản cuối.txt", "broken.txt", "pipe.txt",
-                                "unreadable.txt"])
+    assert not any("/out/" in p for p in r)  # nothing read back from the output
+    assert sorted(r) == sorted(
+        ["good.txt", "kế hoạch tháng 1..bản cuối.txt", "broken.txt", "pipe.txt", "unreadable.txt"]
+    )
     # a second run into the same output, still inside the input, stays clean
     r2 = run_batch(d, out)
-    assert {v["status"] for k, v in r2.items()
-            if k not in ("broken.txt", "pipe.txt", "unreadable.txt")} == {"unchanged"}
+    assert {v["status"] for k, v in r2.items() if k not in ("broken.txt", "pipe.txt", "unreadable.txt")} == {
+        "unchanged"
+    }
 
 
 def test_file_names_the_file_system_accepts(tmp_path, capsys):
@@ -152,7 +160,7 @@ def test_file_names_the_file_system_accepts(tmp_path, capsys):
     assert latin == "k\udce9 ho\udce1ch.txt" and r[latin]["status"] == "extracted"
     assert r[latin]["doc_id"] == "k\ufffd ho\ufffdch" and (out / "json" / "k\ufffd ho\ufffdch.json").is_file()
     assert r["bell\x07\x1b[31mred.txt"]["status"] == "extracted"
-    assert b'k\\udce9 ho\\udce1ch.txt' in (out / "manifest.json").read_bytes()
+    assert b"k\\udce9 ho\\udce1ch.txt" in (out / "manifest.json").read_bytes()
     doc = json.loads((out / "json" / "k\ufffd ho\ufffdch.json").read_text("utf-8"))
     assert doc["source"]["path"].endswith("k\ufffd ho\ufffdch.txt")
     err = capsys.readouterr().err
@@ -162,7 +170,9 @@ def test_file_names_the_file_system_accepts(tmp_path, capsys):
     assert main(["extract", str(d), "-o", str(out), "-q", "-w", "2"]) == 0
     m = json.loads((out / "manifest.json").read_text("utf-8"))
     assert {Path(x["path"]).name: x["status"] for x in m["inputs"]} == {
-        **{n: "unchanged" for n in r}, too_long: "rejected"} and m["removed"] == []
+        **{n: "unchanged" for n in r},
+        too_long: "rejected",
+    } and m["removed"] == []
     assert [Path(x["path"]).name for x in m["rejected"]] == [too_long]
 
 
@@ -219,7 +229,9 @@ def test_a_pipe_swapped_in_after_discovery_is_rejected_without_blocking(tmp_path
     os.mkfifo(pipe)
     batch = process_batch([WorkItem(str(pipe), "plan"), WorkItem(str(GOOD), "good")], Options(), Limits())
     assert [(x.record.status, x.record.code, x.record.reason) for x in batch.results] == [
-        ("rejected", "unsupported", "not a regular file (a pipe, device or folder)"), ("extracted", None, None)]
+        ("rejected", "unsupported", "not a regular file (a pipe, device or folder)"),
+        ("extracted", None, None),
+    ]
     with pytest.raises(ReadError, match="not a regular file"):
         read_input("/dev/zero", None)
 
@@ -247,14 +259,16 @@ def test_rejoining_continuations_is_linear_and_unchanged():
     from plan_extract.parsers.layout import rejoin
 
     rnd = random.Random(7)
-    kinds = ["tiếp theo", "Câu mới.", "a) mục", "¹ Chú thích", "¹²", "²", "¹ ", "b)", "", "đoạn", "1. Mục",
-             "¹chú", "x"]
+    kinds = ["tiếp theo", "Câu mới.", "a) mục", "¹ Chú thích", "¹²", "²", "¹ ", "b)", "", "đoạn", "1. Mục", "¹chú", "x"]
     for _ in range(300):
-        paras = [Paragraph(rnd.choice(kinds), Provenance("t", line=i), rnd.random() < 0.5, rnd.random() < 0.2)
-                 for i in range(rnd.randint(0, 30))]
+        paras = [
+            Paragraph(rnd.choice(kinds), Provenance("t", line=i), rnd.random() < 0.5, rnd.random() < 0.2)
+            for i in range(rnd.randint(0, 30))
+        ]
         assert rejoin(paras) == _rejoin_reference(paras)
     many = [Paragraph("Mở đầu", Provenance("t", line=0))] + [
-        Paragraph(f"dòng {i}", Provenance("t", line=i)) for i in range(1, 200_001)]
+        Paragraph(f"dòng {i}", Provenance("t", line=i)) for i in range(1, 200_001)
+    ]
     (joined,) = rejoin(many)
     assert joined.text.startswith("Mở đầu dòng 1 dòng 2 ") and joined.text.endswith(" dòng 200000")
     assert joined.prov.line == 0

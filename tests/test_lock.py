@@ -1,12 +1,13 @@
 """The lock (requirements/lock.txt) and pyproject.toml agree: every dependency that
 pyproject.toml declares (the run's, the test extra's, the build backend's) is pinned in
 the lock, with a hash, at a version its declared range accepts."""
+
 from __future__ import annotations
 
 import re
-import tomllib
 from pathlib import Path
 
+import tomllib
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import Version
@@ -62,12 +63,19 @@ def test_src_imports_only_declared_packages():
     import ast
     import sys
 
-    provided = {"docx": "python-docx", "pdfminer": "pdfminer.six", "distributed": "dask",
-                "plan_extract": "plan-extract"}
+    provided = {
+        "docx": "python-docx",
+        "pdfminer": "pdfminer.six",
+        "distributed": "dask",
+        "plan_extract": "plan-extract",
+    }
     names = {canonicalize_name(r.name) for r in declared()}
     data = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    names |= {canonicalize_name(Requirement(r).name) for extra in data["project"]["optional-dependencies"].values()
-              for r in extra}
+    names |= {
+        canonicalize_name(Requirement(r).name)
+        for extra in data["project"]["optional-dependencies"].values()
+        for r in extra
+    }
     missing = set()
     for path in (ROOT / "src").rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):

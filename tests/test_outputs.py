@@ -1,5 +1,6 @@
 """The output folder of a real run: JSON Schema, Arrow schemas, sensible pandas
 types, the manifest, and the schema files in schemas/ matching the code."""
+
 from __future__ import annotations
 
 import json
@@ -17,8 +18,9 @@ SCHEMAS = Path(__file__).resolve().parents[1] / "schemas"
 def test_schema_files_match_the_code(tmp_path):
     S.write_schema_files(tmp_path)
     for name in S.TABLES:
-        assert (tmp_path / f"{name}.arrow.json").read_text("utf-8") == \
-            (SCHEMAS / f"{name}.arrow.json").read_text("utf-8"), f"schemas/{name}.arrow.json is stale: make schemas"
+        assert (tmp_path / f"{name}.arrow.json").read_text("utf-8") == (SCHEMAS / f"{name}.arrow.json").read_text(
+            "utf-8"
+        ), f"schemas/{name}.arrow.json is stale: make schemas"
 
 
 def _arrow_type(field) -> str:
@@ -32,8 +34,7 @@ def test_json_documents_validate(sample_output):
     docs = sorted((sample_output / "json").glob("*.json"))
     assert len(docs) == 5
     for path in docs:
-        jsonschema.validate(json.loads(path.read_text("utf-8")), schema,
-                            format_checker=jsonschema.FormatChecker())
+        jsonschema.validate(json.loads(path.read_text("utf-8")), schema, format_checker=jsonschema.FormatChecker())
 
 
 def test_parquet_tables_follow_the_arrow_schemas(sample_output):
@@ -46,8 +47,9 @@ def test_parquet_tables_follow_the_arrow_schemas(sample_output):
             assert part.parent.name in {"year=2021", "year=2022", "year=2024"}
             actual = pq.read_schema(part)
             # Parquet names list items "element"; Arrow calls them "item"
-            assert [(f.name, _arrow_type(f)) for f in actual] == \
-                [(f["name"], f["type"]) for f in declared if f["name"] != "year"], name
+            assert [(f.name, _arrow_type(f)) for f in actual] == [
+                (f["name"], f["type"]) for f in declared if f["name"] != "year"
+            ], name
 
 
 def test_tasks_parquet_opens_in_pandas_with_sensible_types(sample_output):
@@ -106,58 +108,124 @@ def _plain(value):
 def test_every_parquet_cell_is_the_json_field_it_is_named_after(sample_output, output_docs):
     """The rows are built as tuples in schema order: a column written under another
     column's name would show here, cell by cell, against the JSON of the same run."""
+
     def table(name):
         df = pd.read_parquet(sample_output / name)
         for col in df.columns:
             if isinstance(df[col].dtype, pd.CategoricalDtype):
                 df[col] = df[col].astype(object)
         df["year"] = df["year"].astype(object)
-        return {tuple(r[k] for k in keys[name]): {c: _plain(v) for c, v in r.items()}
-                for r in df.to_dict("records")}
+        return {tuple(r[k] for k in keys[name]): {c: _plain(v) for c, v in r.items()} for r in df.to_dict("records")}
 
-    keys = {"documents": ("doc_id",), "sections": ("doc_id", "section"), "tasks": ("doc_id", "row"),
-            "task_agencies": ("doc_id", "row", "role", "mention"), "references": ("doc_id", "ref")}
+    keys = {
+        "documents": ("doc_id",),
+        "sections": ("doc_id", "section"),
+        "tasks": ("doc_id", "row"),
+        "task_agencies": ("doc_id", "row", "role", "mention"),
+        "references": ("doc_id", "ref"),
+    }
     got = {name: table(name) for name in keys}
     expected = {name: {} for name in keys}
     for doc_id, d in output_docs.items():
         h, src, j = d["header"], d["source"], d["header"]["jurisdiction"] or {}
         year = int(h["issue_date"][:4]) if h["issue_date"] else None
         expected["documents"][(doc_id,)] = {
-            "doc_id": doc_id, "source_path": src["path"], "format": src["format"], "sha256": src["sha256"],
-            "encoding": src["encoding"], "size_bytes": src["size"], "pages": _plain(src["pages"]),
-            **{k: h[k] for k in ("number", "symbol", "number_raw", "number_source", "doc_type", "place",
-                                 "issue_date_precision", "issue_date_source",
-                                 "title", "issuer", "signer_name", "signer_position", "signer_authority",
-                                 "recipients", "legal_bases")},
-            "issue_date_raw": h["issue_date"], "year": year,
+            "doc_id": doc_id,
+            "source_path": src["path"],
+            "format": src["format"],
+            "sha256": src["sha256"],
+            "encoding": src["encoding"],
+            "size_bytes": src["size"],
+            "pages": _plain(src["pages"]),
+            **{
+                k: h[k]
+                for k in (
+                    "number",
+                    "symbol",
+                    "number_raw",
+                    "number_source",
+                    "doc_type",
+                    "place",
+                    "issue_date_precision",
+                    "issue_date_source",
+                    "title",
+                    "issuer",
+                    "signer_name",
+                    "signer_position",
+                    "signer_authority",
+                    "recipients",
+                    "legal_bases",
+                )
+            },
+            "issue_date_raw": h["issue_date"],
+            "year": year,
             "jurisdiction_level": j.get("level"),
-            **{k: j.get(k) for k in ("province", "province_code", "district", "district_code", "commune",
-                                     "commune_code")},
-            "n_sections": len(d["sections"]), "n_tasks": len(d["tasks"]),
-            "n_groups": sum(t["is_group"] for t in d["tasks"]), "n_references": len(d["references"]),
-            "n_footnotes": len(d["footnotes"]), "n_warnings": len(d["warnings"]), "warnings": d["warnings"]}
+            **{
+                k: j.get(k)
+                for k in ("province", "province_code", "district", "district_code", "commune", "commune_code")
+            },
+            "n_sections": len(d["sections"]),
+            "n_tasks": len(d["tasks"]),
+            "n_groups": sum(t["is_group"] for t in d["tasks"]),
+            "n_references": len(d["references"]),
+            "n_footnotes": len(d["footnotes"]),
+            "n_warnings": len(d["warnings"]),
+            "warnings": d["warnings"],
+        }
         for i, s in enumerate(d["sections"]):
             expected["sections"][(doc_id, i)] = {"doc_id": doc_id, "section": i, **s, "year": year}
         for t in d["tasks"]:
             n = t["deadline_norm"] or {}
             expected["tasks"][(doc_id, t["row"])] = {
-                **{k: t[k] for k in ("row", "tt", "content", "lead", "support", "deadline", "product",
-                                     "is_group", "parent_row", "level")},
-                "doc_id": doc_id, "extra": [tuple(kv) for kv in t["extra"].items()],
-                "deadline_kind": n.get("kind"), "deadline_recurrence": n.get("recurrence"),
+                **{
+                    k: t[k]
+                    for k in (
+                        "row",
+                        "tt",
+                        "content",
+                        "lead",
+                        "support",
+                        "deadline",
+                        "product",
+                        "is_group",
+                        "parent_row",
+                        "level",
+                    )
+                },
+                "doc_id": doc_id,
+                "extra": [tuple(kv) for kv in t["extra"].items()],
+                "deadline_kind": n.get("kind"),
+                "deadline_recurrence": n.get("recurrence"),
                 "lead_agencies": [a["name"] for a in t["lead_agencies"]],
                 "support_agencies": [a["name"] for a in t["support_agencies"]],
-                "page": t["provenance"].get("page"), "line": t["provenance"].get("line"), "year": year}
+                "page": t["provenance"].get("page"),
+                "line": t["provenance"].get("line"),
+                "year": year,
+            }
             for role in ("lead", "support"):
                 for k, a in enumerate(t[f"{role}_agencies"]):
                     expected["task_agencies"][(doc_id, t["row"], role, k)] = {
-                        "doc_id": doc_id, "row": t["row"], "role": role, "mention": k, "raw": a["raw"],
-                        "name": a["name"], "agency_id": a["id"], "type_id": a["type_id"], "kind": a["kind"],
-                        "level": a["level"], "score": a["score"], "matched": a["matched"], "year": year}
+                        "doc_id": doc_id,
+                        "row": t["row"],
+                        "role": role,
+                        "mention": k,
+                        "raw": a["raw"],
+                        "name": a["name"],
+                        "agency_id": a["id"],
+                        "type_id": a["type_id"],
+                        "kind": a["kind"],
+                        "level": a["level"],
+                        "score": a["score"],
+                        "matched": a["matched"],
+                        "year": year,
+                    }
         for i, r in enumerate(d["references"]):
             expected["references"][(doc_id, i)] = {"doc_id": doc_id, "ref": i, **r, "year": year}
-    dates = {"documents": {"issue_date": "issue_date_raw"}, "references": {"date": "date"},
-             "tasks": {"deadline_start": None, "deadline_end": None}}
+    dates = {
+        "documents": {"issue_date": "issue_date_raw"},
+        "references": {"date": "date"},
+        "tasks": {"deadline_start": None, "deadline_end": None},
+    }
     for name in keys:
         assert got[name].keys() == expected[name].keys(), name
         for key, row in got[name].items():
@@ -169,8 +237,11 @@ def test_every_parquet_cell_is_the_json_field_it_is_named_after(sample_output, o
                     raw = expected[name][key]["issue_date_raw"]
                     assert value == (None if raw is None else (raw + "-01-01")[:10]), key
             assert row == expected[name][key], (name, key)
-    tasks = {k: v for d in output_docs.values() for k, v in
-             (((d["doc_id"], t["row"]), t["deadline_norm"]) for t in d["tasks"])}
+    tasks = {
+        k: v
+        for d in output_docs.values()
+        for k, v in (((d["doc_id"], t["row"]), t["deadline_norm"]) for t in d["tasks"])
+    }
     frame = pd.read_parquet(sample_output / "tasks")
     for r in frame.itertuples():
         n = tasks[(r.doc_id, r.row)] or {}

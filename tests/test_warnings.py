@@ -1,5 +1,6 @@
 """SPEC section 6 warnings on real cases from the samples, and on inputs written for
 the test for the kinds the samples do not show."""
+
 from __future__ import annotations
 
 from plan_extract.ir import SourceInfo
@@ -51,6 +52,7 @@ def test_clean_documents_have_no_warnings(output_docs):
 
 def test_warnings_are_in_documents_parquet(sample_output):
     import pandas as pd
+
     docs = pd.read_parquet(sample_output / "documents").set_index("doc_id")
     assert docs.loc["xuan-loc-2022-cai-cach-hanh-chinh", "n_warnings"] == 2
     assert [w["code"] for w in docs.loc["xuan-loc-2022-cai-cach-hanh-chinh", "warnings"]].count("appendix_date") == 1
@@ -62,13 +64,15 @@ def build(text: str):
 
 
 def test_year_unlike_plan_year_missing_lead_and_unmapped_columns():
-    doc = build("Số: 5/KH-UBND\nHiệp Hoà, ngày 10 tháng 01 năm 2024\n\nKẾ HOẠCH\nCông tác năm 2024\n\n"
-                "I. NỘI DUNG\n\nNội dung.\n\n"
-                "TT\tNội dung công việc\tCơ quan chủ trì\tThời gian hoàn thành\tGhi chú\n"
-                "1\tViệc một\tPhòng Tư pháp\tQuý II/2025\t\n2\tViệc hai\t\tQuý I\tx\n")
+    doc = build(
+        "Số: 5/KH-UBND\nHiệp Hoà, ngày 10 tháng 01 năm 2024\n\nKẾ HOẠCH\nCông tác năm 2024\n\n"
+        "I. NỘI DUNG\n\nNội dung.\n\n"
+        "TT\tNội dung công việc\tCơ quan chủ trì\tThời gian hoàn thành\tGhi chú\n"
+        "1\tViệc một\tPhòng Tư pháp\tQuý II/2025\t\n2\tViệc hai\t\tQuý I\tx\n"
+    )
     c = codes(doc.to_dict())
-    assert "deadline_year" in c          # 2025 in a 2024 plan
-    assert "missing_lead" in c           # row 2 has no lead agency
+    assert "deadline_year" in c  # 2025 in a 2024 plan
+    assert "missing_lead" in c  # row 2 has no lead agency
     assert any(w.code == "columns_unmapped" and "Ghi chú" in w.message for w in doc.warnings)
 
 
@@ -81,8 +85,18 @@ def test_the_vocabulary_is_listed_once_and_everywhere():
     from plan_extract.model import WARNING_CODES, warning
 
     root = Path(__file__).resolve().parent.parent
-    for code in ("deadline_before_issue", "deadline_year", "missing_lead", "appendix_date", "no_task_table",
-                 "columns_unmapped", "repeated_section_label", "table_skipped", "not_vietnamese", "repeated_rows"):
+    for code in (
+        "deadline_before_issue",
+        "deadline_year",
+        "missing_lead",
+        "appendix_date",
+        "no_task_table",
+        "columns_unmapped",
+        "repeated_section_label",
+        "table_skipped",
+        "not_vietnamese",
+        "repeated_rows",
+    ):
         assert code in WARNING_CODES
     schema = json.loads((root / "schemas" / "document.schema.json").read_text("utf-8"))
     assert schema["properties"]["warnings"]["items"]["properties"]["code"]["enum"] == list(WARNING_CODES)

@@ -1,5 +1,6 @@
 """Encoding Vietnamese text the way legacy Windows-1258 files store it: base letters
 (with circumflex, breve or horn) precomposed, tone marks as combining characters."""
+
 from __future__ import annotations
 
 import unicodedata

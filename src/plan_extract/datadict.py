@@ -9,6 +9,7 @@ meanings, units and allowed values from ``data/columns.json``.
 * :func:`write_datapackage` — writes it atomically as ``OUT/datapackage.json``
   (``python -m plan_extract.datadict --datapackage OUT``).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -16,7 +17,6 @@ import io
 import json
 import sys
 from pathlib import Path
-from typing import Optional
 
 import pyarrow as pa
 
@@ -24,8 +24,15 @@ from .dataset import TABLE_KEYS, column_info, table_paths
 from .writers import schema as S
 from .writers.atomic import write_bytes
 
-__all__ = ["markdown", "datapackage", "write_datapackage", "frictionless_type", "pandas_type",
-           "arrow_type", "missing_descriptions"]
+__all__ = [
+    "markdown",
+    "datapackage",
+    "write_datapackage",
+    "frictionless_type",
+    "pandas_type",
+    "arrow_type",
+    "missing_descriptions",
+]
 
 DATAPACKAGE = "datapackage.json"
 PARQUET_MEDIATYPE = "application/vnd.apache.parquet"
@@ -36,7 +43,8 @@ FOREIGN_KEYS: dict[str, list[dict]] = {
     for name in ("sections", "tasks", "task_agencies", "references")
 }
 FOREIGN_KEYS["task_agencies"].append(
-    {"fields": ["doc_id", "row"], "reference": {"resource": "tasks", "fields": ["doc_id", "row"]}})
+    {"fields": ["doc_id", "row"], "reference": {"resource": "tasks", "fields": ["doc_id", "row"]}}
+)
 
 
 def arrow_type(t: pa.DataType) -> str:
@@ -137,8 +145,8 @@ def markdown() -> str:
         "Types: **Arrow** is the type in the Parquet files; **Frictionless** the Table Schema type",
         "in `datapackage.json`; **pandas** the dtype in the DataFrames of `plan_extract.load(OUT)`",
         "(dates as `datetime64[ms]`, integers nullable, coded columns as `category`, lists as",
-        "Python lists). *values* lists the allowed values of coded columns: \"only:\" when no",
-        "other value can occur, \"e.g.\" when the list is open.",
+        'Python lists). *values* lists the allowed values of coded columns: "only:" when no',
+        'other value can occur, "e.g." when the list is open.',
         "",
         "Tables: " + ", ".join(f"[`{t}`](#{t})" for t in S.TABLES) + ".",
         "",
@@ -146,17 +154,34 @@ def markdown() -> str:
     for table, schema in S.TABLES.items():
         info = _info(table)
         cols = info.get("columns", {})
-        lines += [f"## {table}", "", info.get("description", ""), "",
-                  f"Key: {', '.join(f'`{k}`' for k in TABLE_KEYS[table])}. "
-                  f"Files: `{table}.parquet` or `{table}/year=YYYY/*.parquet`.", "",
-                  "| column | Arrow | Frictionless | pandas | description | unit | values |",
-                  "| --- | --- | --- | --- | --- | --- | --- |"]
+        lines += [
+            f"## {table}",
+            "",
+            info.get("description", ""),
+            "",
+            f"Key: {', '.join(f'`{k}`' for k in TABLE_KEYS[table])}. "
+            f"Files: `{table}.parquet` or `{table}/year=YYYY/*.parquet`.",
+            "",
+            "| column | Arrow | Frictionless | pandas | description | unit | values |",
+            "| --- | --- | --- | --- | --- | --- | --- |",
+        ]
         for f in schema:
             col = cols.get(f.name, {})
-            lines.append("| " + " | ".join([
-                f"`{f.name}`", f"`{arrow_type(f.type)}`", frictionless_type(f.type), f"`{pandas_type(f.type)}`",
-                _cell(col.get("description", "")), _cell(col.get("unit", "")), _cell(_values_md(col)),
-            ]) + " |")
+            lines.append(
+                "| "
+                + " | ".join(
+                    [
+                        f"`{f.name}`",
+                        f"`{arrow_type(f.type)}`",
+                        frictionless_type(f.type),
+                        f"`{pandas_type(f.type)}`",
+                        _cell(col.get("description", "")),
+                        _cell(col.get("unit", "")),
+                        _cell(_values_md(col)),
+                    ]
+                )
+                + " |"
+            )
         lines.append("")
     lines += _codes_md()
     return "\n".join(lines)
@@ -168,16 +193,27 @@ def _codes_md() -> list[str]:
     from .errors import REJECTION_CODES
     from .model import WARNING_CODES
 
-    lines = ["## Warning codes", "",
-             "`documents.warnings` (and `warnings` in `json/<doc_id>.json`) holds one record per warning:",
-             "`code`, `message`, and where it points (`row`, `table`, `page`, `line`; null where it points",
-             "nowhere). The codes (`plan_extract.model.WARNING_CODES`):", "",
-             "| code | meaning |", "| --- | --- |"]
+    lines = [
+        "## Warning codes",
+        "",
+        "`documents.warnings` (and `warnings` in `json/<doc_id>.json`) holds one record per warning:",
+        "`code`, `message`, and where it points (`row`, `table`, `page`, `line`; null where it points",
+        "nowhere). The codes (`plan_extract.model.WARNING_CODES`):",
+        "",
+        "| code | meaning |",
+        "| --- | --- |",
+    ]
     lines += [f"| `{code}` | {_cell(meaning)} |" for code, meaning in WARNING_CODES.items()]
-    lines += ["", "## Rejection codes", "",
-              "Each input in `manifest.json` that was not extracted has `status` `rejected`, a one-line",
-              "`reason` and one of these `code`s (`plan_extract.errors`, one exception class each):", "",
-              "| code | meaning |", "| --- | --- |"]
+    lines += [
+        "",
+        "## Rejection codes",
+        "",
+        "Each input in `manifest.json` that was not extracted has `status` `rejected`, a one-line",
+        "`reason` and one of these `code`s (`plan_extract.errors`, one exception class each):",
+        "",
+        "| code | meaning |",
+        "| --- | --- |",
+    ]
     lines += [f"| `{code}` | {_cell(meaning)} |" for code, meaning in REJECTION_CODES.items()]
     lines.append("")
     return lines
@@ -203,7 +239,7 @@ def _field(table: str, f: pa.Field) -> dict:
     return out
 
 
-def _resource(output_dir: Path, table: str) -> Optional[dict]:
+def _resource(output_dir: Path, table: str) -> dict | None:
     files = table_paths(output_dir, table)
     if not files:
         return None
@@ -227,9 +263,11 @@ def _resource(output_dir: Path, table: str) -> Optional[dict]:
     if table in FOREIGN_KEYS:
         res["schema"]["foreignKeys"] = FOREIGN_KEYS[table]
     if hive:
-        res["partitioning"] = {"flavor": "hive", "fields": ["year"],
-                               "note": "the year column is stored in the folder names (year=YYYY), "
-                                       "not in the files"}
+        res["partitioning"] = {
+            "flavor": "hive",
+            "fields": ["year"],
+            "note": "the year column is stored in the folder names (year=YYYY), not in the files",
+        }
     return res
 
 
@@ -242,10 +280,17 @@ def datapackage(output_dir) -> dict:
     out = Path(output_dir)
     resources = [r for r in (_resource(out, t) for t in S.TABLES) if r is not None]
     if (out / "manifest.json").is_file():
-        resources.append({"name": "manifest", "profile": "data-resource", "path": "manifest.json",
-                          "format": "json", "mediatype": "application/json",
-                          "description": "The run: tool version, inputs with hashes, counts, rejected inputs "
-                                         "with codes and reasons."})
+        resources.append(
+            {
+                "name": "manifest",
+                "profile": "data-resource",
+                "path": "manifest.json",
+                "format": "json",
+                "mediatype": "application/json",
+                "description": "The run: tool version, inputs with hashes, counts, rejected inputs "
+                "with codes and reasons.",
+            }
+        )
     return {
         "profile": "data-package",
         "name": "plan-extract-output",
@@ -267,10 +312,11 @@ def write_datapackage(output_dir) -> Path:
     return target
 
 
-def main(argv: Optional[list[str]] = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m plan_extract.datadict",
-                                 description="Print the data dictionary (Markdown), or write "
-                                             "OUT/datapackage.json with --datapackage OUT.")
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(
+        prog="python -m plan_extract.datadict",
+        description="Print the data dictionary (Markdown), or write OUT/datapackage.json with --datapackage OUT.",
+    )
     ap.add_argument("--datapackage", metavar="OUT", type=Path, help="output folder to describe")
     args = ap.parse_args(argv)
     if args.datapackage:

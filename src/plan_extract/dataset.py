@@ -1,15 +1,15 @@
 """The layout of an output folder, without pandas: the key columns of each table, the
 packaged column descriptions, and where a table's Parquet files are. Shared by the
 loader (``api``) and the data dictionary (``datadict``)."""
+
 from __future__ import annotations
 
 import json
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Union
 
-PathLike = Union[str, Path]
+PathLike = str | Path
 
 #: the key columns of each table, also the row order of the loaded frames
 TABLE_KEYS: dict[str, list[str]] = {
@@ -35,8 +35,10 @@ def table_paths(output_dir: PathLike, table: str) -> list[Path]:
     out = Path(output_dir)
     folder = out / table
     if folder.is_dir():
-        return sorted(p for p in folder.rglob("*.parquet")
-                      if p.is_file() and not any(part.startswith((".", "_"))
-                                                  for part in p.relative_to(folder).parts))
+        return sorted(
+            p
+            for p in folder.rglob("*.parquet")
+            if p.is_file() and not any(part.startswith((".", "_")) for part in p.relative_to(folder).parts)
+        )
     single = out / f"{table}.parquet"
     return [single] if single.is_file() else []

@@ -7,10 +7,10 @@ Readers do all format-specific work (encodings, markup, Word XML, PDF geometry):
 text in the IR is clean Unicode (NFC), with markup removed and line breaks inside a
 cell kept as ``\\n``.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional, Union
 
 from .errors import ReadError  # noqa: F401  (importable from here, as before)
 from .model import DocWarning
@@ -23,8 +23,8 @@ class Provenance:
     takes twice as long to create, and a text document creates one per line."""
 
     file: str
-    page: Optional[int] = None
-    line: Optional[int] = None
+    page: int | None = None
+    line: int | None = None
 
 
 @dataclass(slots=True)
@@ -90,7 +90,7 @@ class Table:
     sparse: bool = False  # the source leaves out the cells a vertical merge covers (a conversion)
 
 
-Block = Union[Paragraph, Table]
+Block = Paragraph | Table
 
 
 @dataclass
@@ -111,7 +111,7 @@ class Overlay:
     page: int
     bbox: tuple[float, float, float, float]
     kind: str
-    context: Optional[str] = None
+    context: str | None = None
 
     @property
     def text(self) -> str:
@@ -124,9 +124,9 @@ class SourceInfo:
     format: str  # txt, md, docx, doc, pdf, html, odt, rtf
     sha256: str
     size: int
-    encoding: Optional[str] = None  # text formats and web pages: the encoding that was used
-    pages: Optional[int] = None
-    element: Optional[str] = None  # web pages: the element taken as the document (a CSS-like path)
+    encoding: str | None = None  # text formats and web pages: the encoding that was used
+    pages: int | None = None
+    element: str | None = None  # web pages: the element taken as the document (a CSS-like path)
 
 
 @dataclass

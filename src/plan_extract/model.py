@@ -1,10 +1,10 @@
 """The extracted document: what the parsers and normalisers produce and the writers
 serialise (SPEC sections 2 to 6). Plain dataclasses; ``to_dict`` gives the JSON."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from typing import Any, Optional
-
+from typing import Any
 
 #: every warning code (SPEC section 6), with its meaning: the one list of the vocabulary
 #: (the data dictionary, the JSON schema and :func:`warning` read it from here)
@@ -35,10 +35,10 @@ class DocWarning:
 
     code: str
     message: str
-    row: Optional[int] = None
-    table: Optional[int] = None
-    page: Optional[int] = None
-    line: Optional[int] = None
+    row: int | None = None
+    table: int | None = None
+    page: int | None = None
+    line: int | None = None
 
     def __str__(self) -> str:
         return f"{self.code}: {self.message}"
@@ -49,8 +49,15 @@ class DocWarning:
 REVIEW_CODES = frozenset({"no_task_table", "table_skipped", "not_vietnamese", "repeated_rows"})
 
 
-def warning(code: str, message: str, *, row: Optional[int] = None, table: Optional[int] = None,
-            page: Optional[int] = None, line: Optional[int] = None) -> DocWarning:
+def warning(
+    code: str,
+    message: str,
+    *,
+    row: int | None = None,
+    table: int | None = None,
+    page: int | None = None,
+    line: int | None = None,
+) -> DocWarning:
     """A warning of a known code (an unknown one is a bug: ValueError)."""
     if code not in WARNING_CODES:
         raise ValueError(f"unknown warning code {code!r} (add it to model.WARNING_CODES)")
@@ -59,37 +66,37 @@ def warning(code: str, message: str, *, row: Optional[int] = None, table: Option
 
 @dataclass
 class Jurisdiction:
-    level: Optional[str] = None  # tinh / huyen / xa
-    province: Optional[str] = None
-    province_code: Optional[str] = None
-    district: Optional[str] = None
-    district_code: Optional[str] = None
-    commune: Optional[str] = None
-    commune_code: Optional[str] = None
+    level: str | None = None  # tinh / huyen / xa
+    province: str | None = None
+    province_code: str | None = None
+    district: str | None = None
+    district_code: str | None = None
+    commune: str | None = None
+    commune_code: str | None = None
 
 
 @dataclass
 class Header:
-    number: Optional[str] = None
-    symbol: Optional[str] = None
-    number_raw: Optional[str] = None
-    number_source: Optional[str] = None  # printed / stamp (the signature stamp's); null without a number
-    doc_type: Optional[str] = None
-    place: Optional[str] = None
-    issue_date: Optional[str] = None
-    issue_date_precision: Optional[str] = None
-    issue_date_source: Optional[str] = None  # printed / stamp; null without a date
-    title: Optional[str] = None
-    issuer: Optional[str] = None
-    signer_name: Optional[str] = None
-    signer_position: Optional[str] = None
-    signer_authority: Optional[str] = None
+    number: str | None = None
+    symbol: str | None = None
+    number_raw: str | None = None
+    number_source: str | None = None  # printed / stamp (the signature stamp's); null without a number
+    doc_type: str | None = None
+    place: str | None = None
+    issue_date: str | None = None
+    issue_date_precision: str | None = None
+    issue_date_source: str | None = None  # printed / stamp; null without a date
+    title: str | None = None
+    issuer: str | None = None
+    signer_name: str | None = None
+    signer_position: str | None = None
+    signer_authority: str | None = None
     recipients: list[str] = field(default_factory=list)
     legal_bases: list[str] = field(default_factory=list)
-    jurisdiction: Optional[Jurisdiction] = None
+    jurisdiction: Jurisdiction | None = None
 
     @property
-    def year(self) -> Optional[int]:
+    def year(self) -> int | None:
         return int(self.issue_date[:4]) if self.issue_date else None
 
 
@@ -100,27 +107,27 @@ class Section:
     level: int
     title: str
     text: str
-    parent: Optional[int]
-    line: Optional[int] = None
-    page: Optional[int] = None
+    parent: int | None
+    line: int | None = None
+    page: int | None = None
 
 
 @dataclass
 class DeadlineNorm:
     kind: str
-    start: Optional[str] = None
-    end: Optional[str] = None
-    recurrence: Optional[str] = None
+    start: str | None = None
+    end: str | None = None
+    recurrence: str | None = None
 
 
 @dataclass
 class AgencyMention:
     raw: str
     name: str
-    id: Optional[str]
-    type_id: Optional[str]
+    id: str | None
+    type_id: str | None
     kind: str  # specific / collective / external
-    level: Optional[str]
+    level: str | None
     score: float
     matched: bool
 
@@ -136,9 +143,9 @@ class Task:
     product: str = ""
     extra: dict[str, str] = field(default_factory=dict)
     is_group: bool = False
-    parent_row: Optional[int] = None
+    parent_row: int | None = None
     level: int = 1
-    deadline_norm: Optional[DeadlineNorm] = None
+    deadline_norm: DeadlineNorm | None = None
     lead_agencies: list[AgencyMention] = field(default_factory=list)
     support_agencies: list[AgencyMention] = field(default_factory=list)
     provenance: dict[str, Any] = field(default_factory=dict)
@@ -146,10 +153,10 @@ class Task:
 
 @dataclass
 class Reference:
-    doc_type: Optional[str]
+    doc_type: str | None
     number_raw: str
-    date: Optional[str]
-    issuer: Optional[str]
+    date: str | None
+    issuer: str | None
     text: str
     cited_in: str  # header / section:<index> / task:<row> / footnote:<mark>
 
@@ -165,10 +172,10 @@ class SourceMeta:
     path: str
     format: str
     sha256: str
-    encoding: Optional[str] = None
+    encoding: str | None = None
     size: int = 0
-    pages: Optional[int] = None
-    element: Optional[str] = None  # web pages: the element read as the document (CSS-like path)
+    pages: int | None = None
+    element: str | None = None  # web pages: the element read as the document (CSS-like path)
 
 
 @dataclass

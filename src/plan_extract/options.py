@@ -7,13 +7,15 @@ pdfplumber's ``TableSettings``): :class:`ReaderOptions` (the PDF page limit and
 :class:`Limits` (the batch's per-file limits); :class:`Options` holds the reader and
 table options and travels from the command line through the batch workers to the
 readers and parsers. Nothing is passed through the environment."""
+
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional, Sequence
+from typing import TYPE_CHECKING
 
 from .vocabulary import HEADER_SCAN_ROWS, MATCH_THRESHOLD
 
@@ -80,7 +82,7 @@ class ReaderOptions:
     """The readers' settings."""
 
     # reject PDFs of more pages; None: no limit
-    max_pdf_pages: Optional[int] = MAX_PDF_PAGES
+    max_pdf_pages: int | None = MAX_PDF_PAGES
     pdf: PdfOptions = field(default_factory=PdfOptions)
 
 
@@ -99,9 +101,9 @@ class TableOptions:
 class Limits:
     """The batch's limits per file (:mod:`plan_extract.batch.limits` applies them)."""
 
-    max_bytes: int = 64 * 1024 * 1024       # --max-size MB
-    max_seconds: float = 60.0               # --timeout seconds per file
-    max_memory_mb: Optional[int] = 2048     # --max-memory MB per worker process (None: no limit)
+    max_bytes: int = 64 * 1024 * 1024  # --max-size MB
+    max_seconds: float = 60.0  # --timeout seconds per file
+    max_memory_mb: int | None = 2048  # --max-memory MB per worker process (None: no limit)
 
 
 @dataclass
@@ -118,6 +120,7 @@ class Options:
     @cached_property
     def registry(self) -> AgencyRegistry:
         from .normalize.agencies import AgencyRegistry
+
         return AgencyRegistry.load(extra_files=list(self.agency_files))
 
 

@@ -1,10 +1,10 @@
 """One document from file to :class:`DocumentResult`: read (format backend) →
 parse (header, sections, footnotes, references, task table) → normalise
 (deadlines, agencies, jurisdiction) → check (warnings)."""
+
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 from . import warnings as doc_warnings
 from .ir import DocumentIR
@@ -30,16 +30,17 @@ def warm_up(options: Options) -> None:
     shares them, instead of every worker loading them again."""
     from .normalize import deadlines  # noqa: F401
     from .normalize.jurisdiction import Gazetteer
-    from .vocabulary import classify_header_cell
     from .readers import text  # noqa: F401
+    from .vocabulary import classify_header_cell
 
     options.registry  # noqa: B018 - a cached property: loads the registry
     Gazetteer.get()
     classify_header_cell("Nội dung")
 
 
-def extract_document(path: Path | str, options: Optional[Options] = None,
-                     data: Optional[bytes] = None, sha256: Optional[str] = None) -> DocumentResult:
+def extract_document(
+    path: Path | str, options: Options | None = None, data: bytes | None = None, sha256: str | None = None
+) -> DocumentResult:
     """Extract one document; raises :class:`plan_extract.ir.ReadError` when the input
     cannot be read or is not a plan document. ``sha256``: the hash of ``data``, when
     the caller computed it already."""
@@ -71,14 +72,25 @@ def build_document(ir: DocumentIR, doc_id: str, options: Options) -> DocumentRes
         sections += more
         section_warnings += more_warnings
     if not tasks and not sections and header.doc_type is None and header.number_raw is None:
-        raise NotAPlan("not a plan document: no number/symbol line, document type, numbered sections "
-                        "or task table found")
+        raise NotAPlan(
+            "not a plan document: no number/symbol line, document type, numbered sections or task table found"
+        )
     src = ir.source
     doc = DocumentResult(
         doc_id=doc_id,
-        source=SourceMeta(path=src.path, format=src.format, sha256=src.sha256, encoding=src.encoding,
-                          size=src.size, pages=src.pages, element=src.element),
-        header=header, sections=sections, tasks=tasks, footnotes=notes,
+        source=SourceMeta(
+            path=src.path,
+            format=src.format,
+            sha256=src.sha256,
+            encoding=src.encoding,
+            size=src.size,
+            pages=src.pages,
+            element=src.element,
+        ),
+        header=header,
+        sections=sections,
+        tasks=tasks,
+        footnotes=notes,
         warnings=list(ir.warnings) + section_warnings + table_warnings,
     )
     if not tasks:

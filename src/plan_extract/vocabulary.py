@@ -3,14 +3,15 @@ A header cell's words are folded and searched for the cue phrases of each field;
 header names are matched fuzzily only to forgive typos. Below both the readers (which
 tell task tables from layout tables by their header row) and the task-table parser
 (:mod:`plan_extract.parsers.tasktable.columns` re-exports these names)."""
+
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Optional, Sequence
 
 from .normalize.text import fold
 
@@ -28,7 +29,7 @@ EXTRA = "extra"
 class ColumnMap:
     """The field of each column (None for a column of other meaning, kept in ``extra``)."""
 
-    fields: list[Optional[str]]
+    fields: list[str | None]
     headers: list[str]
     folded: tuple[str, ...] = ()
 
@@ -46,7 +47,7 @@ class ColumnMap:
         have = set(self.fields)
         return "content" in have and bool(have & {"lead", "support", "deadline"})
 
-    def index(self, fld: str) -> Optional[int]:
+    def index(self, fld: str) -> int | None:
         return self.fields.index(fld) if fld in self.fields else None
 
 
@@ -88,7 +89,7 @@ def header_key(text: str) -> str:
 
 
 @lru_cache(maxsize=4096)
-def classify_header_cell(text: str, threshold: float = MATCH_THRESHOLD) -> tuple[Optional[str], bool]:
+def classify_header_cell(text: str, threshold: float = MATCH_THRESHOLD) -> tuple[str | None, bool]:
     """(field, is_fallback) for one header cell; (``"extra"``, False) for a column of
     known other meaning; (None, False) for a cell that names no column. ``threshold``:
     how well (rapidfuzz ratio) a cell must match a known name to be taken for it."""
@@ -112,14 +113,13 @@ def classify_header_cell(text: str, threshold: float = MATCH_THRESHOLD) -> tuple
     if len(f) > 3:  # a typo of a known name (short names must match exactly)
         from rapidfuzz import fuzz  # here: the command line imports this module's constants
 
-        best = max(((fuzz.ratio(f, name), fld) for name, fld in voc.names if len(name) > 3),
-                   default=(0.0, None))
+        best = max(((fuzz.ratio(f, name), fld) for name, fld in voc.names if len(name) > 3), default=(0.0, None))
         if best[0] >= threshold:
             return best[1], False
     return None, False
 
 
-def match_header(texts: Sequence[str], threshold: float = MATCH_THRESHOLD) -> Optional[ColumnMap]:
+def match_header(texts: Sequence[str], threshold: float = MATCH_THRESHOLD) -> ColumnMap | None:
     """A ColumnMap when the row names columns (a header row), else None. The map may
     still not be a task table (:attr:`ColumnMap.is_task_table`)."""
     classes = [classify_header_cell(t, threshold) for t in texts]  # a blank cell is (None, False)
@@ -133,7 +133,7 @@ def match_header(texts: Sequence[str], threshold: float = MATCH_THRESHOLD) -> Op
     if not any(c[0] in ("tt", "content") for c in named):
         return None
     primary = {c[0] for c in classes if c[0] and c[0] != EXTRA and not c[1]}
-    fields: list[Optional[str]] = []
+    fields: list[str | None] = []
     seen: set[str] = set()
     for fld, is_fallback in classes:
         if fld == EXTRA or (fld and is_fallback and fld in primary):
@@ -143,8 +143,9 @@ def match_header(texts: Sequence[str], threshold: float = MATCH_THRESHOLD) -> Op
         if fld:
             seen.add(fld)
         fields.append(fld)
-    return ColumnMap(fields=fields, headers=[" ".join(t.split()) for t in texts],
-                     folded=tuple(header_key(t) for t in texts))
+    return ColumnMap(
+        fields=fields, headers=[" ".join(t.split()) for t in texts], folded=tuple(header_key(t) for t in texts)
+    )
 
 
 def is_numbering_row(texts: Sequence[str]) -> bool:

@@ -1,10 +1,10 @@
 """Suspicious content (SPEC section 6): warnings on the document, never errors.
 Each warning is a :class:`~plan_extract.model.DocWarning` record: a code of
 :data:`~plan_extract.model.WARNING_CODES`, a message, and the row or line it points at."""
+
 from __future__ import annotations
 
 import re
-from typing import Optional
 
 from .model import DocumentResult, DocWarning, warning
 from .normalize.text import fold
@@ -18,7 +18,7 @@ _DATE_YEAR = re.compile(r"(?:ngày\s+\d{1,2}\s+)?tháng\s+\d{1,2}\s+năm\s+\d{4}
 _HORIZON = re.compile(r"(?:đến|tới|giai đoạn|tầm nhìn|thời kỳ)\s+(?:năm\s+)?\d{4}(?:\s*[-–]\s*\d{4})?", re.I)
 
 
-def title_plan_year(title: Optional[str]) -> Optional[int]:
+def title_plan_year(title: str | None) -> int | None:
     """The one year a plan for a single year names in its title (``… năm 2026``);
     dates of cited documents (``ngày 22 tháng 12 năm 2024``) and horizons (``đến năm
     2030``, ``giai đoạn 2026 - 2030``) are not plan years. None when no single one."""
@@ -27,7 +27,7 @@ def title_plan_year(title: Optional[str]) -> Optional[int]:
     return years.pop() if len(years) == 1 else None
 
 
-def plan_year(doc: DocumentResult) -> Optional[int]:
+def plan_year(doc: DocumentResult) -> int | None:
     return title_plan_year(doc.header.title)
 
 
@@ -51,12 +51,25 @@ def check(doc: DocumentResult, zones: Zones) -> list[DocWarning]:
         if norm and (norm.end or norm.start):
             last = norm.end  # open-ended deadlines ("… và các năm tiếp theo") cannot be past
             if issue and last and last < _issue_floor(issue):
-                out.append(warning("deadline_before_issue", f"row {t.row} ({t.tt}) deadline '{t.deadline}' ends "
-                                   f"{last}, before the issue date {issue}", **_at(t)))
-            elif year and not any(d and d[:4] == str(year) for d in (norm.start, norm.end)) \
-                    and not (norm.start and norm.end and norm.start[:4] <= str(year) <= norm.end[:4]):
-                out.append(warning("deadline_year", f"row {t.row} ({t.tt}) deadline '{t.deadline}' is not in the "
-                                   f"plan year {year}", **_at(t)))
+                out.append(
+                    warning(
+                        "deadline_before_issue",
+                        f"row {t.row} ({t.tt}) deadline '{t.deadline}' ends {last}, before the issue date {issue}",
+                        **_at(t),
+                    )
+                )
+            elif (
+                year
+                and not any(d and d[:4] == str(year) for d in (norm.start, norm.end))
+                and not (norm.start and norm.end and norm.start[:4] <= str(year) <= norm.end[:4])
+            ):
+                out.append(
+                    warning(
+                        "deadline_year",
+                        f"row {t.row} ({t.tt}) deadline '{t.deadline}' is not in the plan year {year}",
+                        **_at(t),
+                    )
+                )
         if not t.is_group and not t.lead.strip():
             out.append(warning("missing_lead", f"row {t.row} ({t.tt}) has no lead agency", **_at(t)))
     if doc.header.issue_date_precision == "day":
@@ -66,16 +79,25 @@ def check(doc: DocumentResult, zones: Zones) -> list[DocWarning]:
                 d, mo, y = (int(x) for x in m.groups())
                 cited = f"{y:04d}-{mo:02d}-{d:02d}"
                 if cited != doc.header.issue_date:
-                    out.append(warning("appendix_date", f"the appendix cites {cited} (line {p.prov.line}) while the "
-                                       f"header says {doc.header.issue_date}", page=p.prov.page, line=p.prov.line))
+                    out.append(
+                        warning(
+                            "appendix_date",
+                            f"the appendix cites {cited} (line {p.prov.line}) while the "
+                            f"header says {doc.header.issue_date}",
+                            page=p.prov.page,
+                            line=p.prov.line,
+                        )
+                    )
                 break
     out += _garbled_rows(doc) + _repeated_rows(doc)
     return out
 
 
 # a Vietnamese syllable, written without its tone marks: onset, vowels, final consonant
-_SYLLABLE = re.compile(r"^(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?"
-                       r"[aeiouy]{1,3}(?:ch|ng|nh|[cmnpt])?$")
+_SYLLABLE = re.compile(
+    r"^(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?"
+    r"[aeiouy]{1,3}(?:ch|ng|nh|[cmnpt])?$"
+)
 _WORD = re.compile(r"[^\W_]+")
 MIN_WORDS = 8  # a cell shorter than this is not judged
 MAX_FOREIGN_SHARE = 0.35  # more words than this that no Vietnamese syllable spells: garbled
@@ -104,8 +126,13 @@ def _garbled_rows(doc: DocumentResult) -> list[DocWarning]:
     for t in doc.tasks:
         bad, total = foreign_share(" ".join((t.content, t.lead, t.support, t.deadline, t.product)))
         if total >= MIN_WORDS and bad > MAX_FOREIGN_SHARE * total:
-            out.append(warning("not_vietnamese", f"row {t.row} ({t.tt}): {bad} of {total} words are not "
-                               "Vietnamese syllables", **_at(t)))
+            out.append(
+                warning(
+                    "not_vietnamese",
+                    f"row {t.row} ({t.tt}): {bad} of {total} words are not Vietnamese syllables",
+                    **_at(t),
+                )
+            )
     return out
 
 

@@ -1,4 +1,5 @@
 """Tests for plan_extract.normalize.deadlines (SPEC section 4, "Deadlines")."""
+
 from __future__ import annotations
 
 import calendar
@@ -41,8 +42,9 @@ def _gold_cases():
             expected = task.get("deadline_norm")
             if expected is None:  # group rows
                 continue
-            cases.append(pytest.param(task.get("deadline") or "", year, month, expected,
-                                      id=f"{path.stem}:{task.get('row')}"))
+            cases.append(
+                pytest.param(task.get("deadline") or "", year, month, expected, id=f"{path.stem}:{task.get('row')}")
+            )
     return cases
 
 
@@ -173,8 +175,7 @@ SPEC_CASES = [
     ("Theo Luật Tổ chức chính quyền địa phương năm 2015", 2024, dn("per_plan")),
     ("Thời gian theo quy định", 2024, dn("per_plan")),
     # other / missing
-    ("Thực hiện lồng ghép với công tác kiểm tra cải cách hành chính, chuyển đổi số, ISO của huyện",
-     2024, dn("other")),
+    ("Thực hiện lồng ghép với công tác kiểm tra cải cách hành chính, chuyển đổi số, ISO của huyện", 2024, dn("other")),
     ("Phối hợp thực hiện", 2024, dn("other")),
     ("", 2024, dn("missing")),
     ("   \n\t ", 2024, dn("missing")),
@@ -212,11 +213,19 @@ def test_doc_month_does_not_roll_year():
 # --------------------------------------------------------------------------- robustness
 
 
-@pytest.mark.parametrize("text", [
-    "Quý II, III", "Thường xuyên trong năm 2024", "Trước ngày 30/8/2024", "Tháng 8, năm 2024",
-    "Sau khi có hướng dẫn của Văn phòng UBND tỉnh", "Định kỳ theo quy định",
-    "Quý 3 năm 2021 và các năm tiếp theo", "Hằng năm",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Quý II, III",
+        "Thường xuyên trong năm 2024",
+        "Trước ngày 30/8/2024",
+        "Tháng 8, năm 2024",
+        "Sau khi có hướng dẫn của Văn phòng UBND tỉnh",
+        "Định kỳ theo quy định",
+        "Quý 3 năm 2021 và các năm tiếp theo",
+        "Hằng năm",
+    ],
+)
 def test_nfd_and_case_and_diacritics_tolerant(text):
     expected = norm(text, 2024)
     assert norm(unicodedata.normalize("NFD", text), 2024) == expected
@@ -294,13 +303,78 @@ def test_returns_fresh_objects():
 # --------------------------------------------------------------------------- properties
 
 FRAGMENTS = [
-    "Quý", "quý", "QUÝ", "I", "II", "III", "IV", "V", "Tháng", "tháng", "năm", "Năm", "ngày",
-    "Trước", "trước", "đến", "Từ", "-", "–", "/", ".", ",", ";", " ", "\n", "và", "các năm tiếp theo",
-    "hằng năm", "hàng quý", "hàng tháng", "Thường xuyên", "Định kỳ", "theo", "quy định",
-    "Kế hoạch", "Sau khi", "Khi có phát sinh", "tuần đầu", "cuối", "6 tháng đầu năm", "trở đi",
-    "0", "1", "2", "3", "6", "9", "12", "13", "29", "30", "31", "32", "00", "02", "2020", "2021",
-    "2024", "2025", "1899", "2199", "9999", "01/2020/TT-VPCP", "31/2/2024", "Quý IV/2025", "ISO",
-    "\u0301", "\u0300", "đ", "Ð", "\u00a0", "…",
+    "Quý",
+    "quý",
+    "QUÝ",
+    "I",
+    "II",
+    "III",
+    "IV",
+    "V",
+    "Tháng",
+    "tháng",
+    "năm",
+    "Năm",
+    "ngày",
+    "Trước",
+    "trước",
+    "đến",
+    "Từ",
+    "-",
+    "–",
+    "/",
+    ".",
+    ",",
+    ";",
+    " ",
+    "\n",
+    "và",
+    "các năm tiếp theo",
+    "hằng năm",
+    "hàng quý",
+    "hàng tháng",
+    "Thường xuyên",
+    "Định kỳ",
+    "theo",
+    "quy định",
+    "Kế hoạch",
+    "Sau khi",
+    "Khi có phát sinh",
+    "tuần đầu",
+    "cuối",
+    "6 tháng đầu năm",
+    "trở đi",
+    "0",
+    "1",
+    "2",
+    "3",
+    "6",
+    "9",
+    "12",
+    "13",
+    "29",
+    "30",
+    "31",
+    "32",
+    "00",
+    "02",
+    "2020",
+    "2021",
+    "2024",
+    "2025",
+    "1899",
+    "2199",
+    "9999",
+    "01/2020/TT-VPCP",
+    "31/2/2024",
+    "Quý IV/2025",
+    "ISO",
+    "\u0301",
+    "\u0300",
+    "đ",
+    "Ð",
+    "\u00a0",
+    "…",
 ]
 fragment_text = st.lists(st.sampled_from(FRAGMENTS), max_size=12).map("".join)
 any_text = st.one_of(st.text(max_size=60), fragment_text)
@@ -350,8 +424,9 @@ def test_property_public_function(text, year, month):
 @settings(max_examples=300, deadline=None)
 @given(fragment_text, doc_years)
 def test_property_nfd_equals_nfc(text, year):
-    assert normalize_deadline(unicodedata.normalize("NFD", text), year) == \
-        normalize_deadline(unicodedata.normalize("NFC", text), year)
+    assert normalize_deadline(unicodedata.normalize("NFD", text), year) == normalize_deadline(
+        unicodedata.normalize("NFC", text), year
+    )
 
 
 @settings(max_examples=300, deadline=None)

@@ -1,4 +1,5 @@
 """Rejections carry a fixed code beside the one-line reason (SPEC section 6)."""
+
 from __future__ import annotations
 
 import pickle
@@ -12,8 +13,20 @@ from plan_extract.options import Options
 
 
 def test_the_codes_are_the_fixed_vocabulary():
-    assert list(E.REJECTION_CODES) == ["empty", "not_a_plan", "damaged", "unsafe", "encrypted", "too_large",
-                                       "timeout", "unsupported", "unreadable", "no_text", "duplicate", "internal"]
+    assert list(E.REJECTION_CODES) == [
+        "empty",
+        "not_a_plan",
+        "damaged",
+        "unsafe",
+        "encrypted",
+        "too_large",
+        "timeout",
+        "unsupported",
+        "unreadable",
+        "no_text",
+        "duplicate",
+        "internal",
+    ]
     assert all(E.REJECTION_CODES.values())  # each has its meaning, for the data dictionary
 
 
@@ -38,8 +51,10 @@ def test_a_bug_is_rejected_as_internal(tmp_path, monkeypatch):
     assert (rec.status, rec.code, rec.reason) == ("rejected", "internal", "internal error: ValueError: a bug")
 
 
-@pytest.mark.parametrize("data, code", [(b"", "empty"), (b"%PDF-1.7\n" + bytes(range(256)) * 40, "damaged"),
-                                        (b"PK\x03\x04" + b"\x00" * 100, "damaged")])
+@pytest.mark.parametrize(
+    "data, code",
+    [(b"", "empty"), (b"%PDF-1.7\n" + bytes(range(256)) * 40, "damaged"), (b"PK\x03\x04" + b"\x00" * 100, "damaged")],
+)
 def test_readers_raise_the_class_of_the_code(tmp_path, data, code):
     from plan_extract.readers import read
 

@@ -1,4 +1,5 @@
 """Jurisdiction of the issuing body against the gazetteer (SPEC section 4)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -21,18 +22,46 @@ def body(doc: str) -> str:
     return p.read_text(encoding="utf-8-sig") if p.exists() else ""
 
 
-@pytest.mark.parametrize("doc,place,issuer,date,expected", [
-    ("xuan-loc-2022-cai-cach-hanh-chinh", "Xuân Lộc", None, "2022-01-26",
-     Jurisdiction("huyen", "Đồng Nai", "75", "Xuân Lộc", "741")),
-    ("hiep-hoa-2024-kiem-soat-tthc", "Hiệp Hoà", None, "2024-01",
-     Jurisdiction("huyen", "Bắc Giang", "24", "Hiệp Hòa", "223")),
-    ("tam-duong-2021-de-an-468", "Tam Đường", None, "2021-08",
-     Jurisdiction("huyen", "Lai Châu", "12", "Tam Đường", "106")),
-    ("vinh-bao-2024-kiem-soat-tthc", "Vĩnh Bảo", "ỦY BAN NHÂN DÂN HUYỆN VĨNH BẢO", "2024-02",
-     Jurisdiction("huyen", "Hải Phòng", "31", "Vĩnh Bảo", "316")),
-    ("ha-tinh-so-noi-vu-2024-kiem-soat-tthc", "Hà Tĩnh", "GIÁM ĐỐC SỞ NỘI VỤ", "2024-03",
-     Jurisdiction("tinh", "Hà Tĩnh", "42")),
-])
+@pytest.mark.parametrize(
+    "doc,place,issuer,date,expected",
+    [
+        (
+            "xuan-loc-2022-cai-cach-hanh-chinh",
+            "Xuân Lộc",
+            None,
+            "2022-01-26",
+            Jurisdiction("huyen", "Đồng Nai", "75", "Xuân Lộc", "741"),
+        ),
+        (
+            "hiep-hoa-2024-kiem-soat-tthc",
+            "Hiệp Hoà",
+            None,
+            "2024-01",
+            Jurisdiction("huyen", "Bắc Giang", "24", "Hiệp Hòa", "223"),
+        ),
+        (
+            "tam-duong-2021-de-an-468",
+            "Tam Đường",
+            None,
+            "2021-08",
+            Jurisdiction("huyen", "Lai Châu", "12", "Tam Đường", "106"),
+        ),
+        (
+            "vinh-bao-2024-kiem-soat-tthc",
+            "Vĩnh Bảo",
+            "ỦY BAN NHÂN DÂN HUYỆN VĨNH BẢO",
+            "2024-02",
+            Jurisdiction("huyen", "Hải Phòng", "31", "Vĩnh Bảo", "316"),
+        ),
+        (
+            "ha-tinh-so-noi-vu-2024-kiem-soat-tthc",
+            "Hà Tĩnh",
+            "GIÁM ĐỐC SỞ NỘI VỤ",
+            "2024-03",
+            Jurisdiction("tinh", "Hà Tĩnh", "42"),
+        ),
+    ],
+)
 def test_the_five_samples(doc, place, issuer, date, expected):
     assert resolve_jurisdiction(place, issuer, body(doc), date) == expected
 
@@ -40,16 +69,20 @@ def test_the_five_samples(doc, place, issuer, date, expected):
 def test_samples_without_issuer_or_place():
     # Vĩnh Bảo from the place alone; Hà Tĩnh Sở plan without its issuer line: the text
     # names tỉnh Hà Tĩnh, never thành phố Hà Tĩnh
-    assert resolve_jurisdiction("Vĩnh Bảo", None, body("vinh-bao-2024-kiem-soat-tthc"), "2024-02") == \
-        Jurisdiction("huyen", "Hải Phòng", "31", "Vĩnh Bảo", "316")
-    assert resolve_jurisdiction("Hà Tĩnh", None, body("ha-tinh-so-noi-vu-2024-kiem-soat-tthc"), "2024-03") == \
-        Jurisdiction("tinh", "Hà Tĩnh", "42")
+    assert resolve_jurisdiction("Vĩnh Bảo", None, body("vinh-bao-2024-kiem-soat-tthc"), "2024-02") == Jurisdiction(
+        "huyen", "Hải Phòng", "31", "Vĩnh Bảo", "316"
+    )
+    assert resolve_jurisdiction(
+        "Hà Tĩnh", None, body("ha-tinh-so-noi-vu-2024-kiem-soat-tthc"), "2024-03"
+    ) == Jurisdiction("tinh", "Hà Tĩnh", "42")
     # no place line: the issuer names the unit
-    assert resolve_jurisdiction(None, "ỦY BAN NHÂN DÂN HUYỆN VĨNH BẢO", "", "2024-02") == \
-        Jurisdiction("huyen", "Hải Phòng", "31", "Vĩnh Bảo", "316")
+    assert resolve_jurisdiction(None, "ỦY BAN NHÂN DÂN HUYỆN VĨNH BẢO", "", "2024-02") == Jurisdiction(
+        "huyen", "Hải Phòng", "31", "Vĩnh Bảo", "316"
+    )
     # no place, no issuer: the unit the body names as issuing
-    assert resolve_jurisdiction(None, None, body("tam-duong-2021-de-an-468"), "2021-08") == \
-        Jurisdiction("huyen", "Lai Châu", "12", "Tam Đường", "106")
+    assert resolve_jurisdiction(None, None, body("tam-duong-2021-de-an-468"), "2021-08") == Jurisdiction(
+        "huyen", "Lai Châu", "12", "Tam Đường", "106"
+    )
 
 
 def test_ha_tinh_province_versus_city():
@@ -66,8 +99,9 @@ def test_ha_tinh_province_versus_city():
 
 def test_ambiguous_district_is_disambiguated_by_the_province_in_the_text():
     text = "Căn cứ Kế hoạch của UBND tỉnh Tiền Giang ... trên địa bàn huyện Châu Thành"
-    assert resolve_jurisdiction("Châu Thành", None, text, "2023-04-01") == \
-        Jurisdiction("huyen", "Tiền Giang", "82", "Châu Thành", "821")
+    assert resolve_jurisdiction("Châu Thành", None, text, "2023-04-01") == Jurisdiction(
+        "huyen", "Tiền Giang", "82", "Châu Thành", "821"
+    )
     text = "Thực hiện Kế hoạch của UBND tỉnh Bến Tre; UBND huyện Châu Thành ban hành"
     assert resolve_jurisdiction("Châu Thành", None, text, "2023").district_code == "831"
     # no province named: level and name known, codes null

@@ -2,6 +2,7 @@
 (imports inside functions count: a lazy import only hides a cycle), and no module
 imports a layer above its own (readers are structural: they know nothing of the
 parsers or the batch)."""
+
 from __future__ import annotations
 
 import ast
@@ -30,7 +31,8 @@ MODULES = _modules()
 def _is_type_checking(node: ast.If) -> bool:
     test = node.test
     return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
-        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
 
 
 def _imports(name: str, path: Path) -> set[str]:
@@ -132,27 +134,63 @@ def test_no_import_cycles():
 
 # what each layer must not import (the layers above it)
 FORBIDDEN = {
-    "plan_extract.readers": {"plan_extract.parsers", "plan_extract.batch", "plan_extract.pipeline",
-                             "plan_extract.writers", "plan_extract.cli", "plan_extract.api",
-                             "plan_extract.report"},
-    "plan_extract.parsers": {"plan_extract.readers", "plan_extract.batch", "plan_extract.pipeline",
-                             "plan_extract.writers", "plan_extract.cli", "plan_extract.api",
-                             "plan_extract.report"},
-    "plan_extract.normalize": {"plan_extract.readers", "plan_extract.parsers", "plan_extract.batch",
-                               "plan_extract.pipeline", "plan_extract.writers", "plan_extract.cli"},
-    "plan_extract.writers": {"plan_extract.readers", "plan_extract.parsers", "plan_extract.batch",
-                             "plan_extract.pipeline", "plan_extract.cli"},
+    "plan_extract.readers": {
+        "plan_extract.parsers",
+        "plan_extract.batch",
+        "plan_extract.pipeline",
+        "plan_extract.writers",
+        "plan_extract.cli",
+        "plan_extract.api",
+        "plan_extract.report",
+    },
+    "plan_extract.parsers": {
+        "plan_extract.readers",
+        "plan_extract.batch",
+        "plan_extract.pipeline",
+        "plan_extract.writers",
+        "plan_extract.cli",
+        "plan_extract.api",
+        "plan_extract.report",
+    },
+    "plan_extract.normalize": {
+        "plan_extract.readers",
+        "plan_extract.parsers",
+        "plan_extract.batch",
+        "plan_extract.pipeline",
+        "plan_extract.writers",
+        "plan_extract.cli",
+    },
+    "plan_extract.writers": {
+        "plan_extract.readers",
+        "plan_extract.parsers",
+        "plan_extract.batch",
+        "plan_extract.pipeline",
+        "plan_extract.cli",
+    },
 }
 # the foundation every layer may use: it imports no layer
-FOUNDATION = ("plan_extract.errors", "plan_extract.ir", "plan_extract.model", "plan_extract.options",
-              "plan_extract.vocabulary", "plan_extract.normalize.text")
-LAYERS = {"plan_extract.readers", "plan_extract.parsers", "plan_extract.batch", "plan_extract.pipeline",
-          "plan_extract.writers", "plan_extract.cli", "plan_extract.api", "plan_extract.report"}
+FOUNDATION = (
+    "plan_extract.errors",
+    "plan_extract.ir",
+    "plan_extract.model",
+    "plan_extract.options",
+    "plan_extract.vocabulary",
+    "plan_extract.normalize.text",
+)
+LAYERS = {
+    "plan_extract.readers",
+    "plan_extract.parsers",
+    "plan_extract.batch",
+    "plan_extract.pipeline",
+    "plan_extract.writers",
+    "plan_extract.cli",
+    "plan_extract.api",
+    "plan_extract.report",
+}
 
 
 def test_no_layer_imports_a_layer_above_it():
-    wrong = sorted((m, t) for m, targets in GRAPH.items() for t in targets
-                   if _layer(t) in FORBIDDEN.get(_layer(m), ()))
+    wrong = sorted((m, t) for m, targets in GRAPH.items() for t in targets if _layer(t) in FORBIDDEN.get(_layer(m), ()))
     assert wrong == []
 
 

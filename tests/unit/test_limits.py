@@ -1,5 +1,6 @@
 """The per-file time limit: an alarm that a library swallows fires again; none fires
 after the block."""
+
 from __future__ import annotations
 
 import signal

@@ -1,5 +1,6 @@
 """Options, not the environment: each stage's settings are an object with named
 defaults (plan_extract.options) that the caller passes down."""
+
 from __future__ import annotations
 
 import ast
@@ -30,8 +31,7 @@ def test_the_defaults_are_the_named_constants():
 
 
 def test_the_match_threshold_decides_a_misspelt_header():
-    text = ("TT\tNội dung\tCo quan chu tr\tThời hạn\n"
-            "1\tViệc một\tPhòng A\t31/12/2024\n")
+    text = "TT\tNội dung\tCo quan chu tr\tThời hạn\n1\tViệc một\tPhòng A\t31/12/2024\n"
     tasks, _, _ = read_task_tables(blocks_of(text))
     assert (tasks[0].lead, tasks[0].extra) == ("Phòng A", {})  # "chủ trì" with a letter missing
     strict = TableOptions(match_threshold=99)
@@ -40,8 +40,7 @@ def test_the_match_threshold_decides_a_misspelt_header():
 
 
 def test_the_header_is_looked_for_among_the_first_rows_only():
-    text = ("a\tb\tc\td\n" * 3 + "TT\tNội dung\tCơ quan chủ trì\tThời hạn\n"
-            "1\tViệc một\tPhòng A\t31/12/2024\n")
+    text = "a\tb\tc\td\n" * 3 + "TT\tNội dung\tCơ quan chủ trì\tThời hạn\n1\tViệc một\tPhòng A\t31/12/2024\n"
     tasks, _, _ = read_task_tables(blocks_of(text))
     assert [(t.tt, t.lead) for t in tasks] == [("1", "Phòng A")]
     tasks, warnings, _ = read_task_tables(blocks_of(text), TableOptions(header_scan_rows=3))
@@ -49,7 +48,7 @@ def test_the_header_is_looked_for_among_the_first_rows_only():
 
 
 def test_the_pipeline_passes_the_table_options():
-    text = ("KẾ HOẠCH\nThử\n\nTT\tNội dung\tCo quan chu tr\tThời hạn\n1\tViệc một\tPhòng A\t31/12/2024\n")
+    text = "KẾ HOẠCH\nThử\n\nTT\tNội dung\tCo quan chu tr\tThời hạn\n1\tViệc một\tPhòng A\t31/12/2024\n"
     ir = read_text(text.encode("utf-8"), SourceInfo(path="t.txt", format="txt", sha256="", size=0))
     assert build_document(ir, "t", Options()).tasks[0].lead == "Phòng A"
     ir = read_text(text.encode("utf-8"), SourceInfo(path="t.txt", format="txt", sha256="", size=0))
@@ -62,16 +61,21 @@ def test_no_option_is_passed_through_the_environment():
     uses = []
     for path in sorted(SRC.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text("utf-8"))):
-            if isinstance(node, ast.Attribute) and node.attr in ("environ", "getenv", "putenv") \
-                    and isinstance(node.value, ast.Name) and node.value.id == "os":
+            if (
+                isinstance(node, ast.Attribute)
+                and node.attr in ("environ", "getenv", "putenv")
+                and isinstance(node.value, ast.Name)
+                and node.value.id == "os"
+            ):
                 uses.append(str(path.relative_to(SRC)))
     assert uses == ["readers/soffice.py"]  # env={**os.environ, "HOME": tmp} for LibreOffice
 
 
 def test_readers_come_from_the_registry_with_the_options(monkeypatch, tmp_path):
     assert set(READERS) == {"txt", "md", "docx", "pdf", "doc", "html", "odt", "rtf"}
-    assert {sniff_format(Path(f"x.{e}"), b"x") for e in ("txt", "md", "docx", "pdf", "doc", "html", "odt", "rtf")} \
-        == set(READERS)
+    assert {
+        sniff_format(Path(f"x.{e}"), b"x") for e in ("txt", "md", "docx", "pdf", "doc", "html", "odt", "rtf")
+    } == set(READERS)
     seen = []
 
     def fake(path, data, info, options):

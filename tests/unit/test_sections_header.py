@@ -1,4 +1,5 @@
 """Header, sections, footnotes and references on inputs written for the test."""
+
 from __future__ import annotations
 
 from plan_extract.ir import SourceInfo
@@ -68,7 +69,8 @@ def test_header_with_blank_number_and_day():
     assert h.title == "Thực hiện kiểm soát thủ tục hành chính năm 2024"
     assert h.legal_bases == [
         "Căn cứ Nghị định số 61/2018/NĐ-CP ngày 23/4/2018 của Chính phủ về thực hiện cơ chế một cửa;",
-        "Thực hiện Kế hoạch số 03/KH-UBND ngày 08/01/2024 của Chủ tịch UBND tỉnh về kiểm soát TTHC năm 2024;"]
+        "Thực hiện Kế hoạch số 03/KH-UBND ngày 08/01/2024 của Chủ tịch UBND tỉnh về kiểm soát TTHC năm 2024;",
+    ]
     assert h.recipients == ["Văn phòng UBND tỉnh (b/c)", "Lưu: VT."]
     assert h.signer_authority == "TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH"
     assert h.signer_position == "PHÓ CHỦ TỊCH"
@@ -86,19 +88,30 @@ def test_full_and_year_only_dates():
 def test_sections_levels_titles_and_text():
     doc = build(DOC)
     got = [(s.label, s.kind, s.level, s.parent) for s in doc.sections]
-    assert got == [("I", "roman", 1, None), ("1", "arabic", 2, 0), ("a", "letter", 3, 1), ("b", "letter", 3, 1),
-                   ("1.1", "dotted", 4, 3), ("II", "roman", 1, None), ("Điều 2", "article", 2, 5)]
+    assert got == [
+        ("I", "roman", 1, None),
+        ("1", "arabic", 2, 0),
+        ("a", "letter", 3, 1),
+        ("b", "letter", 3, 1),
+        ("1.1", "dotted", 4, 3),
+        ("II", "roman", 1, None),
+        ("Điều 2", "article", 2, 5),
+    ]
     a = doc.sections[2]
     # the page-break continuation is rejoined and the footnote mark removed
     assert a.title == "Tổ chức thực hiện có hiệu quả công tác kiểm soát, một cửa liên thông."
-    assert a.text.splitlines() == ["- Gạch đầu dòng là văn bản, không phải mục.",
-                                   "(1) Mục đánh số trong ngoặc cũng là văn bản."]
+    assert a.text.splitlines() == [
+        "- Gạch đầu dòng là văn bản, không phải mục.",
+        "(1) Mục đánh số trong ngoặc cũng là văn bản.",
+    ]
     assert doc.sections[6].title == "Tổ chức thực hiện:"  # bold run-in heading
 
 
 def test_footnotes_and_references():
     doc = build(DOC)
-    assert [(f.mark, f.text) for f in doc.footnotes] == [("1", "Tại Nghị quyết số 76/NQ-CP ngày 15/7/2021 của Chính phủ")]
+    assert [(f.mark, f.text) for f in doc.footnotes] == [
+        ("1", "Tại Nghị quyết số 76/NQ-CP ngày 15/7/2021 của Chính phủ")
+    ]
     refs = {(r.doc_type, r.number_raw, r.date, r.issuer, r.cited_in.split(":")[0]) for r in doc.references}
     assert ("Nghị định", "61/2018/NĐ-CP", "2018-04-23", "Chính phủ", "header") in refs
     assert ("Kế hoạch", "03/KH-UBND", "2024-01-08", "Chủ tịch UBND tỉnh", "header") in refs

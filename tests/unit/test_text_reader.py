@@ -1,4 +1,5 @@
 """The text reader: encodings (round trips), markup, tables."""
+
 from __future__ import annotations
 
 import unicodedata
@@ -11,16 +12,26 @@ from plan_extract.readers.markup import clean_inline
 from plan_extract.readers.text import read_text
 from textcodecs import to_cp1258
 
-SAMPLE = "Số: 15/KH-UBND\nXuân Lộc, ngày 26 tháng 01 năm 2022\nKẾ HOẠCH\nCải cách hành chính huyện Thủy Nguyên, Hòa Bình\n"
+SAMPLE = (
+    "Số: 15/KH-UBND\nXuân Lộc, ngày 26 tháng 01 năm 2022\nKẾ HOẠCH\nCải cách hành chính huyện Thủy Nguyên, Hòa Bình\n"
+)
 
 
 def _info():
     return SourceInfo(path="x.txt", format="txt", sha256="", size=0)
 
 
-@pytest.mark.parametrize("encoding,expected", [
-    ("utf-8", "utf-8"), ("utf-8-sig", "utf-8-sig"), ("utf-16", "utf-16"),
-    ("utf-16-le", "utf-16-le"), ("utf-16-be", "utf-16-be"), ("cp1258", "windows-1258")])
+@pytest.mark.parametrize(
+    "encoding,expected",
+    [
+        ("utf-8", "utf-8"),
+        ("utf-8-sig", "utf-8-sig"),
+        ("utf-16", "utf-16"),
+        ("utf-16-le", "utf-16-le"),
+        ("utf-16-be", "utf-16-be"),
+        ("cp1258", "windows-1258"),
+    ],
+)
 def test_encodings_round_trip(encoding, expected):
     data = to_cp1258(SAMPLE) if encoding == "cp1258" else SAMPLE.encode(encoding)
     text, used = decode(data)
@@ -46,6 +57,7 @@ def test_nfd_utf8_becomes_nfc():
 
 def test_random_bytes_are_rejected():
     import random
+
     rnd = random.Random(7)
     data = bytes(rnd.randrange(256) for _ in range(5000))
     with pytest.raises(ReadError):
@@ -53,11 +65,15 @@ def test_random_bytes_are_rejected():
 
 
 def test_markup_removed_but_literal_angle_text_kept():
-    assert clean_inline("Mã số gồm: <mã định danh của cá nhân, tổ chức>.<mã loại giấy tờ>.") == \
-        "Mã số gồm: <mã định danh của cá nhân, tổ chức>.<mã loại giấy tờ>."
+    assert (
+        clean_inline("Mã số gồm: <mã định danh của cá nhân, tổ chức>.<mã loại giấy tờ>.")
+        == "Mã số gồm: <mã định danh của cá nhân, tổ chức>.<mã loại giấy tờ>."
+    )
     assert clean_inline("<b>I</b>") == "I"
-    assert clean_inline('<ul style="list-style-type: none"> <li>- Văn phòng</li> <li>- Phòng Tư pháp</li> </ul>') \
+    assert (
+        clean_inline('<ul style="list-style-type: none"> <li>- Văn phòng</li> <li>- Phòng Tư pháp</li> </ul>')
         == "- Văn phòng\n- Phòng Tư pháp"
+    )
     assert clean_inline("<p>Một</p> <p>Hai</p>") == "Một\nHai"
     assert clean_inline("**KT. CHỦ TỊCH**") == "KT. CHỦ TỊCH"
     assert clean_inline("***Nơi nhận:***") == "Nơi nhận:"
@@ -68,8 +84,10 @@ def test_markup_removed_but_literal_angle_text_kept():
 
 
 def test_tab_and_pipe_tables_and_paragraph_gaps():
-    text = ("KẾ HOẠCH\nTiêu đề dòng một\n\nTT\tNội dung\tChủ trì\n1\tViệc một\tPhòng A\n\n"
-            "| TT | Nội dung | Chủ trì |\n|---|---|---|\n| 2 | Việc <b>hai</b> | Phòng B |\n")
+    text = (
+        "KẾ HOẠCH\nTiêu đề dòng một\n\nTT\tNội dung\tChủ trì\n1\tViệc một\tPhòng A\n\n"
+        "| TT | Nội dung | Chủ trì |\n|---|---|---|\n| 2 | Việc <b>hai</b> | Phòng B |\n"
+    )
     doc = read_text(text.encode(), _info())
     kinds = [type(b).__name__ for b in doc.blocks]
     assert kinds == ["Paragraph", "Paragraph", "Table", "Table"]

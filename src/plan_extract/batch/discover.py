@@ -2,16 +2,17 @@
 order; the output folder and symlink loops left out; hidden entries, files of other
 formats, Word lock files and folders that cannot be listed skipped, each with its
 reason (the manifest lists them)."""
+
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Iterable, Iterator, Optional
 
 from ..readers import SUPPORTED_EXTENSIONS
 
 
-def skip_reason(name: str) -> Optional[str]:
+def skip_reason(name: str) -> str | None:
     """Why a file found in an input folder is not read, or None when it is."""
     if name.startswith("~$"):
         return "Word lock file (~$…): written by Word while the document is open, not a document"
@@ -23,8 +24,9 @@ def skip_reason(name: str) -> Optional[str]:
     return None
 
 
-def discover(inputs: Iterable[Path | str], output: Optional[Path] = None,
-             skipped: Optional[list[tuple[str, str]]] = None) -> Iterator[str]:
+def discover(
+    inputs: Iterable[Path | str], output: Path | None = None, skipped: list[tuple[str, str]] | None = None
+) -> Iterator[str]:
     """The input files in a stable order (sorted names, folder by folder), each once
     however many ways lead to it, as absolute paths (the state knows a file however the
     input was spelled: relative or absolute, from another working folder). Paths are
@@ -44,13 +46,16 @@ def discover(inputs: Iterable[Path | str], output: Optional[Path] = None,
         if os.path.isdir(p):
             visited: set[str] = set()
 
-            def unlisted(exc: OSError) -> None:
-                skip(exc.filename or p, f"folder cannot be listed: {exc.strerror or exc}")
+            def unlisted(exc: OSError, top: str = p) -> None:
+                skip(exc.filename or top, f"folder cannot be listed: {exc.strerror or exc}")
 
             for root, dirs, files in os.walk(p, followlinks=True, onerror=unlisted):
                 real = os.path.realpath(root)
-                if real in visited or (out_real is not None and out_prefix is not None
-                                       and (real == out_real or real.startswith(out_prefix))):
+                if real in visited or (
+                    out_real is not None
+                    and out_prefix is not None
+                    and (real == out_real or real.startswith(out_prefix))
+                ):
                     dirs[:] = []
                     continue
                 visited.add(real)

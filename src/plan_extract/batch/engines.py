@@ -12,6 +12,7 @@ inputs give the same rows whatever the engine or worker count.
 - ``dask``: the same work on a ``dask.distributed`` cluster (``--scheduler``); workers
   need no shared file system, so the files' bytes go with the work and the JSON and
   the rows come back in the result."""
+
 from __future__ import annotations
 
 import gc
@@ -21,8 +22,9 @@ import signal
 import sys
 import time
 from collections import deque
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from itertools import islice
-from typing import TYPE_CHECKING, Any, Callable, Generator, Iterable, Iterator, Optional, Sequence
+from typing import TYPE_CHECKING, Any
 
 from ..errors import Internal, ReadError, Timeout
 from ..options import Options
@@ -40,13 +42,13 @@ if TYPE_CHECKING:
 # them were rejected
 Progress = Callable[[int, int], None]
 
-_OPTIONS: Optional[Options] = None
-_LIMITS: Optional[Limits] = None
-_STAGE: Optional[str] = None
-_COUNTERS: Optional[tuple] = None  # (done, rejected): shared with the driver
+_OPTIONS: Options | None = None
+_LIMITS: Limits | None = None
+_STAGE: str | None = None
+_COUNTERS: tuple | None = None  # (done, rejected): shared with the driver
 
 
-def _init(options: Options, limits: Limits, stage: Optional[str], counters, driver: Optional[int] = None) -> None:
+def _init(options: Options, limits: Limits, stage: str | None, counters, driver: int | None = None) -> None:
     global _OPTIONS, _LIMITS, _STAGE, _COUNTERS
     _OPTIONS, _LIMITS, _STAGE, _COUNTERS = options, limits, stage, counters
     _die_with(driver)
@@ -63,7 +65,7 @@ def _init(options: Options, limits: Limits, stage: Optional[str], counters, driv
 _PR_SET_PDEATHSIG = 1
 
 
-def _die_with(driver: Optional[int]) -> None:
+def _die_with(driver: int | None) -> None:
     """Make this worker die when the driver process ``driver`` does (``kill -9`` of the
     command must not leave workers writing into the output): on Linux the kernel sends
     SIGKILL at the parent's death (prctl PR_SET_PDEATHSIG); elsewhere a daemon thread
@@ -136,8 +138,7 @@ def _work(items: list[WorkItem], stage_part: bool = True) -> WorkBatch:
 
 
 def _crashed(item: WorkItem, reason: str, code: str = Internal.code) -> WorkResult:
-    return WorkResult(InputRecord(path=item.path, status="rejected", doc_id=item.doc_id,
-                                  reason=reason, code=code))
+    return WorkResult(InputRecord(path=item.path, status="rejected", doc_id=item.doc_id, reason=reason, code=code))
 
 
 def _settle(options: Options) -> None:
@@ -179,7 +180,7 @@ def batches(items: Iterable[WorkItem], size: int) -> Iterator[list[WorkItem]]:
 class LocalEngine:
     name = "local"
 
-    def __init__(self, workers: Optional[int] = None):
+    def __init__(self, workers: int | None = None):
         self.workers = workers or os.cpu_count() or 1
 
     def batch_size(self, n_items: int, batch_size: int) -> int:
@@ -187,8 +188,15 @@ class LocalEngine:
         number of cores (the same parts, so the same files and row order)."""
         return part_size(n_items, batch_size, max(self.workers, os.cpu_count() or 1))
 
-    def run(self, items: Sequence[WorkItem], options: Options, limits: Limits, stage: Optional[str] = None,
-            batch_size: int = 256, progress: Optional[Progress] = None) -> Generator[WorkBatch, None, None]:
+    def run(
+        self,
+        items: Sequence[WorkItem],
+        options: Options,
+        limits: Limits,
+        stage: str | None = None,
+        batch_size: int = 256,
+        progress: Progress | None = None,
+    ) -> Generator[WorkBatch, None, None]:
         if not items:
             return  # nothing to do (a re-run over unchanged files): no pool at all
         _settle(options)  # before the fork: the workers inherit the loaded data
@@ -222,8 +230,7 @@ class _Pool:
     # twice the time limit and this many seconds more
     GRACE = 30.0
 
-    def __init__(self, workers: int, options: Options, limits: Limits, stage: Optional[str],
-                 progress: Optional[Progress]):
+    def __init__(self, workers: int, options: Options, limits: Limits, stage: str | None, progress: Progress | None):
         import multiprocessing
 
         self.workers, self.options, self.limits, self.stage = workers, options, limits, stage
@@ -231,15 +238,19 @@ class _Pool:
         self.ctx = ctx = multiprocessing.get_context()
         self.counters = (ctx.Value("q", 0), ctx.Value("q", 0))
         self.delivered = [0, 0]  # documents (and rejected ones) in the batches yielded so far
-        self.base = [0, 0]       # what the counters do not count (they restart after a crash)
+        self.base = [0, 0]  # what the counters do not count (they restart after a crash)
         self.guard = (limits.max_seconds * 2 + self.GRACE) if limits.max_seconds else None
 
     def _new(self, workers: int) -> ProcessPoolExecutor:
         from concurrent.futures import ProcessPoolExecutor
 
         driver = os.getpid() if self.ctx.get_start_method() in ("fork", "spawn") else None
-        return ProcessPoolExecutor(max_workers=workers, mp_context=self.ctx, initializer=_init,
-                                   initargs=(self.options, self.limits, self.stage, self.counters, driver))
+        return ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=self.ctx,
+            initializer=_init,
+            initargs=(self.options, self.limits, self.stage, self.counters, driver),
+        )
 
     def _delivered(self, batch: WorkBatch) -> None:
         self.delivered[0] += len(batch.results)
@@ -323,7 +334,7 @@ class _Pool:
             done.append(one)
         return WorkBatch.merge(done)
 
-    def _isolated(self, chunk: list[WorkItem], stage_part: bool) -> tuple[Optional[WorkBatch], str, str]:
+    def _isolated(self, chunk: list[WorkItem], stage_part: bool) -> tuple[WorkBatch | None, str, str]:
         """The chunk's batch from a worker of its own; or None, the reason and its code."""
         from concurrent.futures.process import BrokenProcessPool
 
@@ -360,18 +371,25 @@ class DaskEngine:
 
     name = "dask"
 
-    def __init__(self, scheduler: Optional[str] = None, in_flight: int = 16, client=None):
+    def __init__(self, scheduler: str | None = None, in_flight: int = 16, client=None):
         self.scheduler, self.in_flight, self._client = scheduler, in_flight, client
 
-    def run(self, items: Sequence[WorkItem], options: Options, limits: Limits, stage: Optional[str] = None,
-            batch_size: int = 256, progress: Optional[Progress] = None) -> Generator[WorkBatch, None, None]:
+    def run(
+        self,
+        items: Sequence[WorkItem],
+        options: Options,
+        limits: Limits,
+        stage: str | None = None,
+        batch_size: int = 256,
+        progress: Progress | None = None,
+    ) -> Generator[WorkBatch, None, None]:
         """``stage`` is ignored: workers may not see the output folder."""
         if not items:
             return
         try:
             from distributed import Client
         except ImportError:  # pragma: no cover - depends on the install
-            raise SystemExit("--engine dask needs the dask extra: pip install 'plan-extract[dask]'")
+            raise SystemExit("--engine dask needs the dask extra: pip install 'plan-extract[dask]'") from None
         client = self._client or Client(self.scheduler)
         counts = [0, 0]
 

@@ -1,12 +1,13 @@
 """Per-file resource limits: size (checked before reading), wall time (an alarm in
 the worker) and memory (an address-space limit on the worker process). The limits
 themselves are :class:`plan_extract.options.Limits`, re-exported here."""
+
 from __future__ import annotations
 
 import resource
 import signal
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator, Optional
 
 from ..errors import FileTimeout
 from ..options import Limits
@@ -58,7 +59,7 @@ def _address_space_now() -> int:
     return 0
 
 
-def apply_memory_limit(max_memory_mb: Optional[int]) -> None:
+def apply_memory_limit(max_memory_mb: int | None) -> None:
     """Cap this process's address space (a worker initialiser) at what it already
     maps plus ``max_memory_mb``: a worker forked from a large parent (a notebook, a
     test session) keeps the same headroom for its files."""

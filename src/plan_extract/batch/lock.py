@@ -1,15 +1,17 @@
 """One run at a time per output folder: an exclusive ``flock`` on a lock file in the
 folder's state directory, held by the driver for the whole run (its pool workers
-close the descriptor they inherit: see :func:`release_inherited`). A second run into the same folder refuses at once (:class:`OutputBusy`) or, asked to,
-waits for the first to finish; it never sweeps or commits beside it."""
+close the descriptor they inherit: see :func:`release_inherited`). A second run into
+the same folder refuses at once (:class:`OutputBusy`) or, asked to, waits for the
+first to finish; it never sweeps or commits beside it."""
+
 from __future__ import annotations
 
 import errno
 import fcntl
 import os
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 LOCK_NAME = "lock"
 

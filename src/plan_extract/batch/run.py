@@ -2,6 +2,7 @@
 inputs skipped by content hash), parallel, observable (progress bar, manifest), and
 safe (atomic writes; a killed run leaves the previous output readable and the next
 run completes the work)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -11,10 +12,11 @@ import stat
 import sys
 import threading
 import time
+from collections.abc import Callable, Generator, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Generator, Iterator, Optional, Protocol, Sequence
+from typing import Protocol
 
 from .. import __version__
 from ..errors import Duplicate, TooLarge, Unreadable, Unsupported
@@ -34,9 +36,15 @@ CHUNK_DOCS = BATCH_SIZE
 class Engine(Protocol):
     """Where the batches run (:mod:`.engines`: a process pool, a Dask cluster)."""
 
-    def run(self, items: Sequence[WorkItem], options: Options, limits: Limits, stage: Optional[str] = None,
-            batch_size: int = CHUNK_DOCS, progress: Optional[Callable[[int, int], None]] = None
-            ) -> Generator[WorkBatch, None, None]: ...
+    def run(
+        self,
+        items: Sequence[WorkItem],
+        options: Options,
+        limits: Limits,
+        stage: str | None = None,
+        batch_size: int = CHUNK_DOCS,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> Generator[WorkBatch, None, None]: ...
 
 
 @dataclass
@@ -45,11 +53,11 @@ class RunConfig:
     output: Path
     options: Options = field(default_factory=Options)
     limits: Limits = field(default_factory=Limits)
-    engine: Optional[Engine] = None  # LocalEngine / DaskEngine; default LocalEngine()
+    engine: Engine | None = None  # LocalEngine / DaskEngine; default LocalEngine()
     force: bool = False
-    progress: bool = True            # a progress bar on a terminal, progress lines otherwise
-    batch_size: int = CHUNK_DOCS     # documents per part file and per state commit
-    wait: bool = False               # wait for another run into the same output (else OutputBusy)
+    progress: bool = True  # a progress bar on a terminal, progress lines otherwise
+    batch_size: int = CHUNK_DOCS  # documents per part file and per state commit
+    wait: bool = False  # wait for another run into the same output (else OutputBusy)
 
 
 def _now() -> str:
@@ -71,6 +79,7 @@ def _run(cfg: RunConfig) -> Manifest:
     engine = cfg.engine
     if engine is None:
         from .engines import LocalEngine
+
         engine = LocalEngine()
     manifest = Manifest(tool="plan-extract", version=__version__, output=str(out), started_at=_now())
     state = State(out)
@@ -84,15 +93,21 @@ def _run(cfg: RunConfig) -> Manifest:
     files = [Path(p) for p in discover(cfg.inputs, out, skipped)]
     manifest.skipped = [{"path": p, "reason": reason} for p, reason in skipped]
     seen_paths = {str(p) for p in files}
-    owners = {e.doc_id: e.path for e in previous.values()
-              if e.status == "extracted" and e.doc_id is not None and e.path in seen_paths}
+    owners = {
+        e.doc_id: e.path
+        for e in previous.values()
+        if e.status == "extracted" and e.doc_id is not None and e.path in seen_paths
+    }
     manifest.removed = sorted(p for p in previous if p not in seen_paths)
     # documents of inputs that disappeared: a new input of the same doc_id (the file moved
     # or renamed) replaces their rows instead of adding a second copy
-    gone = {e.doc_id: e.path for e in previous.values()
-            if e.status == "extracted" and e.doc_id is not None and e.path not in seen_paths}
-    stats: dict[str, tuple[Optional[int], Optional[int]]] = {}  # path -> (size, mtime_ns) to record
-    restat: list[tuple[str, Optional[int], Optional[int]]] = []  # unchanged content, new stat
+    gone = {
+        e.doc_id: e.path
+        for e in previous.values()
+        if e.status == "extracted" and e.doc_id is not None and e.path not in seen_paths
+    }
+    stats: dict[str, tuple[int | None, int | None]] = {}  # path -> (size, mtime_ns) to record
+    restat: list[tuple[str, int | None, int | None]] = []  # unchanged content, new stat
     items: list[WorkItem] = []
     skipped_rejected = 0
     for path in files:
@@ -111,16 +126,21 @@ def _run(cfg: RunConfig) -> Manifest:
         bar.update(len(files) - len(items) + done - bar.n)
         bar.set_postfix(rejected=skipped_rejected + rejected, refresh=False)
 
-    batch: Optional[WorkBatch] = None
+    batch: WorkBatch | None = None
     committed = False  # a batch changed the tables
     try:
-        work = engine.run(items, cfg.options, cfg.limits, stage=str(out), batch_size=cfg.batch_size,
-                          progress=progress if bar else None)
+        work = engine.run(
+            items,
+            cfg.options,
+            cfg.limits,
+            stage=str(out),
+            batch_size=cfg.batch_size,
+            progress=progress if bar else None,
+        )
         try:
             for batch in work:
                 with _interrupts_deferred():
-                    committed |= _commit(batch, out, state, store, previous, owners, gone, manifest, stats,
-                                         restat)
+                    committed |= _commit(batch, out, state, store, previous, owners, gone, manifest, stats, restat)
                 batch = None
             state.update_stats(restat)
         finally:
@@ -150,10 +170,12 @@ def _finish(manifest: Manifest, engine, out: Path, previous: dict[str, Entry], n
     changed (it lists their part files)."""
     recs = manifest.inputs
     manifest.counts = {
-        "inputs": len(recs), "extracted": sum(r.status == "extracted" for r in recs),
+        "inputs": len(recs),
+        "extracted": sum(r.status == "extracted" for r in recs),
         "rejected": sum(r.status == "rejected" for r in recs),
         "unchanged": sum(r.status == "unchanged" for r in recs),
-        "removed": len(manifest.removed), "tasks": sum(r.tasks for r in recs if r.status == "extracted"),
+        "removed": len(manifest.removed),
+        "tasks": sum(r.tasks for r in recs if r.status == "extracted"),
         "sections": sum(r.sections for r in recs if r.status == "extracted"),
         "skipped": len(manifest.skipped),
     }
@@ -190,8 +212,12 @@ def _dataset_totals(out: Path, entries: dict[str, Entry], manifest: Manifest) ->
 
         for name in TABLES:
             tables[name] = sum(pq.ParquetFile(p).metadata.num_rows for p in (out / name).glob("year=*/part-*.parquet"))
-    dataset = {"documents": len(extracted), "tasks": tables.get("tasks", 0), "sections": tables.get("sections", 0),
-               "rejected": len(manifest.rejected)}
+    dataset = {
+        "documents": len(extracted),
+        "tasks": tables.get("tasks", 0),
+        "sections": tables.get("sections", 0),
+        "rejected": len(manifest.rejected),
+    }
     return tables, dataset
 
 
@@ -203,8 +229,9 @@ def _interrupts_deferred() -> Iterator[None]:
         yield
         return
     caught: list[int] = []
-    previous = {sig: signal.signal(sig, lambda signum, frame: caught.append(signum))
-                for sig in (signal.SIGINT, signal.SIGTERM)}
+    previous = {
+        sig: signal.signal(sig, lambda signum, frame: caught.append(signum)) for sig in (signal.SIGINT, signal.SIGTERM)
+    }
     try:
         yield
     finally:
@@ -244,32 +271,44 @@ def _datapackage_current(out: Path) -> bool:
     return f'"version": "{__version__}"'.encode() in head
 
 
-def _prepare(path: Path, cfg: RunConfig, previous: dict[str, Entry],
-             stats: dict[str, tuple[Optional[int], Optional[int]]]) -> Optional[WorkItem]:
+def _prepare(
+    path: Path, cfg: RunConfig, previous: dict[str, Entry], stats: dict[str, tuple[int | None, int | None]]
+) -> WorkItem | None:
     """A work item, or None when the file is unchanged since the last run: the same
     size and modification time as when it was last hashed (not even read, then). The
     worker reads and hashes the file, and finds it unchanged when its content hash is
     that of the last run. ``stats`` receives the (size, mtime_ns) to record."""
     key, doc_id = str(path), doc_id_for(path)
     prev = previous.get(key)
-    if len(f"{doc_id}.json".encode("utf-8")) > NAME_MAX:
-        return WorkItem(key, doc_id, reason=f"file name too long: its JSON output (json/<doc_id>.json) would be over "
-                                            f"{NAME_MAX} bytes", code=Unsupported.code)
+    if len(f"{doc_id}.json".encode()) > NAME_MAX:
+        return WorkItem(
+            key,
+            doc_id,
+            reason=f"file name too long: its JSON output (json/<doc_id>.json) would be over {NAME_MAX} bytes",
+            code=Unsupported.code,
+        )
     try:
         st = path.stat()
     except OSError as exc:
         return WorkItem(key, doc_id, reason=f"cannot read file: {exc.strerror or exc}", code=Unreadable.code)
     if not stat.S_ISREG(st.st_mode):
-        return WorkItem(key, doc_id, reason="not a regular file (a pipe, device or folder)",
-                        code=Unsupported.code)
+        return WorkItem(key, doc_id, reason="not a regular file (a pipe, device or folder)", code=Unsupported.code)
     size = st.st_size
     if size > cfg.limits.max_bytes:
         mb = 1024 * 1024
-        return WorkItem(key, doc_id, reason=f"file too large: {size / mb:.1f} MB "
-                                            f"(limit {cfg.limits.max_bytes / mb:g} MB, --max-size)",
-                        code=TooLarge.code)
-    if prev is not None and not cfg.force and prev.sha256 and prev.mtime_ns is not None \
-            and (prev.size, prev.mtime_ns) == (size, st.st_mtime_ns):
+        return WorkItem(
+            key,
+            doc_id,
+            reason=f"file too large: {size / mb:.1f} MB (limit {cfg.limits.max_bytes / mb:g} MB, --max-size)",
+            code=TooLarge.code,
+        )
+    if (
+        prev is not None
+        and not cfg.force
+        and prev.sha256
+        and prev.mtime_ns is not None
+        and (prev.size, prev.mtime_ns) == (size, st.st_mtime_ns)
+    ):
         return None
     trusted = st.st_mtime_ns < time.time_ns() - _RACY_NS
     stats[key] = (size, st.st_mtime_ns) if trusted else (None, None)
@@ -295,9 +334,18 @@ def _discard_staged(batch: WorkBatch) -> None:
     batch.staged = {}
 
 
-def _commit(batch: WorkBatch, out: Path, state: State, store: DatasetStore, previous: dict[str, Entry],
-            owners: dict[str, str], gone: dict[str, str], manifest: Manifest, stats: dict[str, tuple[Optional[int], Optional[int]]],
-            restat: list[tuple[str, Optional[int], Optional[int]]]) -> bool:
+def _commit(
+    batch: WorkBatch,
+    out: Path,
+    state: State,
+    store: DatasetStore,
+    previous: dict[str, Entry],
+    owners: dict[str, str],
+    gone: dict[str, str],
+    manifest: Manifest,
+    stats: dict[str, tuple[int | None, int | None]],
+    restat: list[tuple[str, int | None, int | None]],
+) -> bool:
     """Put one batch in place: its JSON files and dataset part, then its state entries
     (the state never points at files that are not there). True when the tables changed."""
     extracted: list[WorkResult] = []
@@ -364,11 +412,28 @@ def _commit(batch: WorkBatch, out: Path, state: State, store: DatasetStore, prev
         rec = r.record
         ok = rec.status == "extracted"
         size, mtime_ns = stats.pop(rec.path, (None, None))
-        entries.append(Entry(path=rec.path, doc_id=rec.doc_id, sha256=rec.sha256 or "", status=rec.status,
-                             reason=rec.reason, code=rec.code, year=r.year, part=part if ok else None, size=size,
-                             mtime_ns=mtime_ns, format=rec.format, encoding=rec.encoding, element=rec.element,
-                             tasks=rec.tasks, sections=rec.sections, warnings=rec.warnings,
-                             rows=dict(r.row_counts) if ok else None, review=",".join(rec.review) or None))
+        entries.append(
+            Entry(
+                path=rec.path,
+                doc_id=rec.doc_id,
+                sha256=rec.sha256 or "",
+                status=rec.status,
+                reason=rec.reason,
+                code=rec.code,
+                year=r.year,
+                part=part if ok else None,
+                size=size,
+                mtime_ns=mtime_ns,
+                format=rec.format,
+                encoding=rec.encoding,
+                element=rec.element,
+                tasks=rec.tasks,
+                sections=rec.sections,
+                warnings=rec.warnings,
+                rows=dict(r.row_counts) if ok else None,
+                review=",".join(rec.review) or None,
+            )
+        )
         manifest.inputs.append(rec)
     state.commit(entries, forget=replaced)
     for e in entries:
@@ -386,6 +451,7 @@ def _progress(total: int, enabled: bool):
     if not sys.stderr.isatty():
         return _LogProgress(total)
     from tqdm import tqdm
+
     return tqdm(total=total, unit="doc", desc="extract", file=sys.stderr, smoothing=0.1)
 
 
@@ -405,7 +471,9 @@ class _LogProgress:
     def update(self, k: int = 1) -> None:
         self.n += k
         now = time.monotonic()
-        if self.n - self.last_n >= LOG_EVERY_FILES or (now - self.last_time >= LOG_EVERY_SECONDS and self.n > self.last_n):
+        if self.n - self.last_n >= LOG_EVERY_FILES or (
+            now - self.last_time >= LOG_EVERY_SECONDS and self.n > self.last_n
+        ):
             self._line(now)
 
     def set_postfix(self, rejected: int = 0, refresh: bool = False) -> None:
@@ -413,8 +481,12 @@ class _LogProgress:
 
     def _line(self, now: float) -> None:
         self.last_n, self.last_time = self.n, now
-        print(f"extract: {self.n}/{self.total} files ({100 * self.n // max(1, self.total)}%), "
-              f"{self.rejected} rejected, {now - self.start:.0f} s", file=sys.stderr, flush=True)
+        print(
+            f"extract: {self.n}/{self.total} files ({100 * self.n // max(1, self.total)}%), "
+            f"{self.rejected} rejected, {now - self.start:.0f} s",
+            file=sys.stderr,
+            flush=True,
+        )
 
     def close(self) -> None:
         if self.n != self.last_n:

@@ -3,12 +3,14 @@ that grow without being rewritten: each batch of documents adds one part file pe
 table and year; re-running a document drops its rows from the part that held them.
 A part is written under temporary names (by the worker that extracted it) and
 appears by atomic rename at commit, so a reader never sees a half-written file."""
+
 from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Optional
+from typing import TYPE_CHECKING
 
 from ..dataset import TABLE_KEYS
 from ..writers.atomic import STAGED_SUFFIX, atomic_path, durable_replace, stage_path
@@ -25,13 +27,13 @@ def part_id(doc_ids: Iterable[str]) -> str:
     return hashlib.sha1("\n".join(sorted(doc_ids)).encode("utf-8")).hexdigest()[:16]
 
 
-def year_key(year: Optional[int]) -> tuple[bool, int]:
+def year_key(year: int | None) -> tuple[bool, int]:
     """Years in increasing order, documents without a year last."""
     return year is None, year or 0
 
 
 # rows to leave out of a part: table -> year -> (offset, count) in that year's file
-Cuts = dict[str, dict[Optional[int], list[tuple[int, int]]]]
+Cuts = dict[str, dict[int | None, list[tuple[int, int]]]]
 
 
 def _cut(table: pa.Table, cuts: list[tuple[int, int]]) -> pa.Table:
@@ -62,7 +64,7 @@ def _write(table: pa.Table, path: Path | str) -> None:
     pq.write_table(table, path, compression="zstd")
 
 
-def _year_dir(year: Optional[int]) -> str:
+def _year_dir(year: int | None) -> str:
     return f"year={year if year is not None else NULL_PARTITION}"
 
 
@@ -74,16 +76,18 @@ class DatasetStore:
         return sorted(self.out.glob(f"*/year=*/part-{part}.parquet"))
 
     def all_part_ids(self) -> set[str]:
-        return {p.stem[len("part-"):] for p in self.out.glob("*/year=*/part-*.parquet") if p.parent.parent.name in TABLES}
+        return {
+            p.stem[len("part-") :] for p in self.out.glob("*/year=*/part-*.parquet") if p.parent.parent.name in TABLES
+        }
 
-    def target(self, name: str, year: Optional[int], part: str) -> Path:
+    def target(self, name: str, year: int | None, part: str) -> Path:
         return self.out / name / _year_dir(year) / f"part-{part}.parquet"
 
-    def stage_part(self, part: str, tables: dict[str, dict[Optional[int], pa.Table]]) -> dict[str, dict[Optional[int], str]]:
+    def stage_part(self, part: str, tables: dict[str, dict[int | None, pa.Table]]) -> dict[str, dict[int | None, str]]:
         """Write a part's files under temporary (hidden) names next to where they go:
         one file per table and year. Readers and the next run's sweep ignore them until
         ``publish_part`` renames them."""
-        staged: dict[str, dict[Optional[int], str]] = {}
+        staged: dict[str, dict[int | None, str]] = {}
         for name in TABLES:
             for year in sorted(tables.get(name, {}), key=year_key):
                 table = tables[name][year]
@@ -100,8 +104,7 @@ class DatasetStore:
                 staged.setdefault(name, {})[year] = str(tmp)
         return staged
 
-    def publish_part(self, part: str, staged: dict[str, dict[Optional[int], str]],
-                     cuts: Optional[Cuts] = None) -> None:
+    def publish_part(self, part: str, staged: dict[str, dict[int | None, str]], cuts: Cuts | None = None) -> None:
         """Move a staged part into place (flushed to disk first), without the rows in
         ``cuts``."""
         import pyarrow.parquet as pq
@@ -117,17 +120,20 @@ class DatasetStore:
                     _write(table, tmp)
                 durable_replace(tmp, self.target(name, year, part))
 
-    def write_part(self, part: str, tables: dict[str, dict[Optional[int], pa.Table]],
-                   cuts: Optional[Cuts] = None) -> None:
+    def write_part(self, part: str, tables: dict[str, dict[int | None, pa.Table]], cuts: Cuts | None = None) -> None:
         """A part from tables in memory (results of a remote worker or of documents redone
         one at a time), without the rows in ``cuts``."""
         if cuts:
-            tables = {name: {year: _cut(t, cuts[name][year]) if year in cuts.get(name, {}) else t
-                             for year, t in years.items()} for name, years in tables.items()}
+            tables = {
+                name: {
+                    year: _cut(t, cuts[name][year]) if year in cuts.get(name, {}) else t for year, t in years.items()
+                }
+                for name, years in tables.items()
+            }
         self.publish_part(part, self.stage_part(part, tables))
 
     @staticmethod
-    def discard(staged: dict[str, dict[Optional[int], str]]) -> None:
+    def discard(staged: dict[str, dict[int | None, str]]) -> None:
         for years in staged.values():
             for tmp in years.values():
                 Path(tmp).unlink(missing_ok=True)
@@ -156,7 +162,7 @@ class DatasetStore:
         """Delete part files no committed state points at (left by a killed run)."""
         removed = []
         for path in self.out.glob("*/year=*/part-*.parquet"):
-            if path.stem[len("part-"):] not in known:
+            if path.stem[len("part-") :] not in known:
                 path.unlink()
                 removed.append(path)
         self.sweep_staged()

@@ -4,6 +4,7 @@ dataset part out. Reading and hashing the files, converting rows to Arrow and
 writing the JSON and the part's Parquet files (under temporary names, which the
 commit renames into place) all happen here, in the worker, so that the process that
 commits the output has little left to do."""
+
 from __future__ import annotations
 
 import gc
@@ -11,14 +12,15 @@ import hashlib
 import os
 import stat
 import time
+from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Optional, Sequence
+from typing import TYPE_CHECKING
 
 from ..errors import Internal, ReadError, Timeout, TooLarge, Unreadable, Unsafe, Unsupported
-from ..normalize.text import one_line
 from ..model import REVIEW_CODES
+from ..normalize.text import one_line
 from ..options import Options, printable
 from ..writers.manifest import InputRecord
 from .limits import FileTimeout, Limits, time_limit
@@ -85,21 +87,21 @@ def prefetch(items: Sequence[WorkItem]) -> None:
 class WorkItem:
     path: str
     doc_id: str
-    data: Optional[bytes] = None           # the content, or None: the worker reads the file
-    reason: Optional[str] = None           # a rejection decided before the work (size, file type)
-    code: Optional[str] = None             # and its code
-    previous_sha256: Optional[str] = None  # the hash of the last run: the same content is "unchanged"
-    max_bytes: Optional[int] = None        # the size limit, checked again while reading
+    data: bytes | None = None  # the content, or None: the worker reads the file
+    reason: str | None = None  # a rejection decided before the work (size, file type)
+    code: str | None = None  # and its code
+    previous_sha256: str | None = None  # the hash of the last run: the same content is "unchanged"
+    max_bytes: int | None = None  # the size limit, checked again while reading
 
 
 @dataclass
 class WorkResult:
     record: InputRecord
-    year: Optional[int] = None
-    json_bytes: Optional[bytes] = None   # the document JSON, when it was not staged
-    json_staged: Optional[str] = None    # or the temporary file it was written to
+    year: int | None = None
+    json_bytes: bytes | None = None  # the document JSON, when it was not staged
+    json_staged: str | None = None  # or the temporary file it was written to
     rows: dict[str, list[tuple]] = field(default_factory=dict)  # table name -> rows, until converted
-    row_counts: dict[str, int] = field(default_factory=dict)   # how many rows it has in each table
+    row_counts: dict[str, int] = field(default_factory=dict)  # how many rows it has in each table
 
 
 @dataclass
@@ -110,16 +112,16 @@ class WorkBatch:
     input order within a year."""
 
     results: list[WorkResult]
-    part: Optional[str] = None
-    tables: dict[str, dict[Optional[int], pa.Table]] = field(default_factory=dict)
-    staged: dict[str, dict[Optional[int], str]] = field(default_factory=dict)
+    part: str | None = None
+    tables: dict[str, dict[int | None, pa.Table]] = field(default_factory=dict)
+    staged: dict[str, dict[int | None, str]] = field(default_factory=dict)
 
-    def rows_of(self, dropped: Sequence[WorkResult]) -> dict[str, dict[Optional[int], list[tuple[int, int]]]]:
+    def rows_of(self, dropped: Sequence[WorkResult]) -> dict[str, dict[int | None, list[tuple[int, int]]]]:
         """Where the rows of these results are: table -> year -> (offset, count) in the
         part's table of that year (documents of a year are there in input order)."""
         wanted = {id(r) for r in dropped}
-        offsets: dict[tuple[str, Optional[int]], int] = {}
-        out: dict[str, dict[Optional[int], list[tuple[int, int]]]] = {}
+        offsets: dict[tuple[str, int | None], int] = {}
+        out: dict[str, dict[int | None, list[tuple[int, int]]]] = {}
         for r in self.results:
             for name, n in r.row_counts.items():
                 if not n:
@@ -136,7 +138,7 @@ class WorkBatch:
         import pyarrow as pa
 
         results = [r for b in batches for r in b.results]
-        pieces: dict[str, dict[Optional[int], list]] = {}
+        pieces: dict[str, dict[int | None, list]] = {}
         for b in batches:
             for name, years in b.tables.items():
                 for year, table in years.items():
@@ -145,7 +147,7 @@ class WorkBatch:
         return cls(results, _part_of(results), tables)
 
 
-def _part_of(results: Sequence[WorkResult]) -> Optional[str]:
+def _part_of(results: Sequence[WorkResult]) -> str | None:
     """The part's name: a hash of its documents and their contents, the same whatever
     the engine or worker count."""
     keys = [f"{r.record.doc_id}:{r.record.sha256}" for r in results if r.record.status == "extracted"]
@@ -161,8 +163,8 @@ class _Rows:
         0.24 ms per document, all years at once 0.14 ms. Only for tables written out at
         once: a slice holds on to (and pickles with) the buffers of the whole table."""
         self.slices = slices
-        self.pending: dict[str, dict[Optional[int], list[tuple]]] = {}
-        self.done: dict[str, dict[Optional[int], list]] = {}
+        self.pending: dict[str, dict[int | None, list[tuple]]] = {}
+        self.done: dict[str, dict[int | None, list]] = {}
         self.docs = 0
 
     def add(self, result: WorkResult) -> None:
@@ -191,16 +193,24 @@ class _Rows:
                 start += len(rows)
         self.pending = {}
 
-    def tables(self) -> dict[str, dict[Optional[int], pa.Table]]:
+    def tables(self) -> dict[str, dict[int | None, pa.Table]]:
         import pyarrow as pa
 
         self._convert()
-        return {name: {year: pa.concat_tables(ts) if len(ts) > 1 else ts[0] for year, ts in years.items()}
-                for name, years in self.done.items()}
+        return {
+            name: {year: pa.concat_tables(ts) if len(ts) > 1 else ts[0] for year, ts in years.items()}
+            for name, years in self.done.items()
+        }
 
 
-def process_batch(items: Sequence[WorkItem], options: Options, limits: Limits, stage: Optional[str] = None,
-                  stage_part: bool = True, on_done: Optional[Callable[[WorkResult], None]] = None) -> WorkBatch:
+def process_batch(
+    items: Sequence[WorkItem],
+    options: Options,
+    limits: Limits,
+    stage: str | None = None,
+    stage_part: bool = True,
+    on_done: Callable[[WorkResult], None] | None = None,
+) -> WorkBatch:
     """Every item of the batch. With ``stage`` (the output folder, which the committing
     process sees too) each JSON, and with ``stage_part`` the part's Parquet files, are
     written there under temporary names, which the commit renames into place."""
@@ -226,7 +236,7 @@ def process_batch(items: Sequence[WorkItem], options: Options, limits: Limits, s
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
-def read_input(path: str, max_bytes: Optional[int]) -> bytes:
+def read_input(path: str, max_bytes: int | None) -> bytes:
     """The file's bytes; ReadError when it cannot be read, is not a regular file (a
     pipe or device put in a file's place since it was found: opened without waiting,
     never read) or is (or has grown) larger than the limit."""
@@ -254,7 +264,7 @@ def read_input(path: str, max_bytes: Optional[int]) -> bytes:
     return data
 
 
-def process(item: WorkItem, options: Options, limits: Limits, stage: Optional[str] = None) -> WorkResult:
+def process(item: WorkItem, options: Options, limits: Limits, stage: str | None = None) -> WorkResult:
     from ..pipeline import extract_document
     from ..writers.atomic import stage_bytes
     from ..writers.json_out import document_json

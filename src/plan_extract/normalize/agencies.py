@@ -34,15 +34,16 @@ Registry file shape (a JSON list; a user file has the same shape, and an entry w
      "within": null,                        # "so" / "issuer": a unit of the issuing body
      "issuer_kinds": null}                  # only in plans of these issuers (so, ubnd, …)
 """
+
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Iterable, Optional, Sequence
 
 import regex
 from rapidfuzz import fuzz, process
@@ -51,8 +52,7 @@ from plan_extract.model import AgencyMention, Jurisdiction
 from plan_extract.normalize.jurisdiction import Gazetteer, fold_name, fold_tone_placement, strip_marks
 from plan_extract.normalize.text import nfc, one_line
 
-__all__ = ["split_mentions", "AgencyRegistry", "AgencyType", "AgencyMatcher", "expand_abbreviations",
-           "LEVELS", "KINDS"]
+__all__ = ["split_mentions", "AgencyRegistry", "AgencyType", "AgencyMatcher", "expand_abbreviations", "LEVELS", "KINDS"]
 
 LEVELS = ("trung-uong", "tinh", "huyen", "xa")
 KINDS = ("specific", "collective", "external")
@@ -182,6 +182,7 @@ _ABBR_CS_LOOKUP = {k: v for k, v in _ABBREVIATIONS_CS.items()}
 
 def expand_abbreviations(text: str) -> str:
     """``UBND`` → ``Ủy ban nhân dân``, ``VH-TT`` → ``Văn hóa - Thông tin`` …"""
+
     def rep(m: re.Match) -> str:
         k = re.sub(r"[\s\-–&,]", "", m.group(1)).upper()
         return _ABBR_LOOKUP.get(k, m.group(1))
@@ -199,7 +200,9 @@ def expand_abbreviations(text: str) -> str:
     return one_line(text)
 
 
-_HAS_ABBR = re.compile(r"[A-ZĐ]{2}|Tp\.|(?i:ubnd|hđnd|tthc|cntt|cchc|bhxh|[a-zđ]&[a-zđ]|\b[a-zđ]{2,3}\s*-\s*[a-zđ]{2}\b)")
+_HAS_ABBR = re.compile(
+    r"[A-ZĐ]{2}|Tp\.|(?i:ubnd|hđnd|tthc|cntt|cchc|bhxh|[a-zđ]&[a-zđ]|\b[a-zđ]{2,3}\s*-\s*[a-zđ]{2}\b)"
+)
 _CAPS_RUN = re.compile(r"[A-ZĐ]{2}")
 
 
@@ -211,26 +214,82 @@ _PAIR_DASH = re.compile(r"(?i)\b(HĐND|UBND|ĐBQH)\s*[-–]\s*(?=(?:UBND|HĐND|�
 _LEVEL_EXPR = regex.compile(
     r"(?P<cap>(?i:\bcấp)\s+)?"
     r"(?P<word>(?i:\b(?:thành\s+phố|thị\s+xã|thị\s+trấn|trung\s+ương|đặc\s+khu|tỉnh|huyện|quận|phường|xã)\b))"
-    r"(?P<place>(?:\s+(?:\p{Lu}[\p{L}\p{M}]*|\d+)){1,4})?")
+    r"(?P<place>(?:\s+(?:\p{Lu}[\p{L}\p{M}]*|\d+)){1,4})?"
+)
 _CHI_NHANH = regex.compile(r"(?i:\bchi\s+nhánh)(?P<place>(?:\s+(?:\p{Lu}[\p{L}\p{M}]*)){1,4})")
 _CENTRAL_MARK = regex.compile(
-    r"\bBộ\s+(?!Chỉ\b)(?=\p{Lu})|(?i:\bchính\s+phủ\b|\bthủ\s+tướng\b|\btrung\s+ương\b)|(?<!(?i:biểu)\s)\bQuốc\s+hội\b")
+    r"\bBộ\s+(?!Chỉ\b)(?=\p{Lu})|(?i:\bchính\s+phủ\b|\bthủ\s+tướng\b|\btrung\s+ương\b)|(?<!(?i:biểu)\s)\bQuốc\s+hội\b"
+)
 _SO_MARK = regex.compile(r"(?<!(?i:cơ|trụ)\s)(?i:\bsở\b)")
-_WORD_LEVEL = {"tỉnh": "tinh", "huyện": "huyen", "quận": "huyen", "thị xã": "huyen", "thành phố": "city",
-               "xã": "xa", "phường": "xa", "thị trấn": "xa", "đặc khu": "xa", "trung ương": "trung-uong"}
+_WORD_LEVEL = {
+    "tỉnh": "tinh",
+    "huyện": "huyen",
+    "quận": "huyen",
+    "thị xã": "huyen",
+    "thành phố": "city",
+    "xã": "xa",
+    "phường": "xa",
+    "thị trấn": "xa",
+    "đặc khu": "xa",
+    "trung ương": "trung-uong",
+}
 # words that never start a place name (they start the next agency or a qualifier)
-_PLACE_STOP = {"ủy", "uỷ", "ban", "phòng", "văn", "sở", "trung", "các", "về", "và", "hội", "chủ", "công",
-               "cổng", "trường", "đài", "kho", "chi", "thanh", "bảo", "bộ", "cục", "đoàn", "liên", "mặt",
-               "tòa", "toà", "viện", "hạt", "bưu", "doanh", "ngân", "nhân", "cán", "lãnh", "thường",
-               "tổ", "người", "trên", "thuộc", "tại", "theo", "có", "được", "với", "của"}
+_PLACE_STOP = {
+    "ủy",
+    "uỷ",
+    "ban",
+    "phòng",
+    "văn",
+    "sở",
+    "trung",
+    "các",
+    "về",
+    "và",
+    "hội",
+    "chủ",
+    "công",
+    "cổng",
+    "trường",
+    "đài",
+    "kho",
+    "chi",
+    "thanh",
+    "bảo",
+    "bộ",
+    "cục",
+    "đoàn",
+    "liên",
+    "mặt",
+    "tòa",
+    "toà",
+    "viện",
+    "hạt",
+    "bưu",
+    "doanh",
+    "ngân",
+    "nhân",
+    "cán",
+    "lãnh",
+    "thường",
+    "tổ",
+    "người",
+    "trên",
+    "thuộc",
+    "tại",
+    "theo",
+    "có",
+    "được",
+    "với",
+    "của",
+}
 
 
 @dataclass(frozen=True)
 class _Analysis:
     key: str  # folded key: no diacritics, lower case, no level words / place names / "và"
-    level: Optional[str]  # explicit level read from the text (None: implicit)
-    level_word: Optional[str]  # the level word as written (huyện, thị xã …), None for "cấp …"
-    place: Optional[str]  # place name written after the level word that gave the level
+    level: str | None  # explicit level read from the text (None: implicit)
+    level_word: str | None  # the level word as written (huyện, thị xã …), None for "cấp …"
+    place: str | None  # place name written after the level word that gave the level
     has_cap: bool = False
 
 
@@ -270,18 +329,18 @@ def _analyse(text: str, city_level: str = "huyen") -> _Analysis:
     """Level, place and key of an (expanded, tone-folded) mention."""
     text = _PAREN.sub(" ", text)
     all_caps = text.upper() == text
-    marks: list[tuple[int, str, Optional[str], Optional[str], bool]] = []  # pos, level, word, place, cap
+    marks: list[tuple[int, str, str | None, str | None, bool]] = []  # pos, level, word, place, cap
     pieces: list[str] = []
     last = 0
-    word: Optional[str]
-    place: Optional[str]
-    level: Optional[str]
+    word: str | None
+    place: str | None
+    level: str | None
     for m in _LEVEL_EXPR.finditer(text):
         word = one_line(m.group("word")).lower()
         start, end = m.start(), m.end()
         if word == "xã":
-            before = text[max(0, m.start("word") - 8):m.start("word")].lower()
-            after = text[m.end("word"):m.end("word") + 5].lower()
+            before = text[max(0, m.start("word") - 8) : m.start("word")].lower()
+            after = text[m.end("word") : m.end("word") + 5].lower()
             if before.endswith("hợp tác ") or after.startswith(" hội") or after.startswith("-hội"):
                 continue
         place = None
@@ -310,11 +369,11 @@ def _analyse(text: str, city_level: str = "huyen") -> _Analysis:
     pieces.append(text[last:])
     stripped = "".join(pieces)
     # chi nhánh <Name>: a district branch of a provincial office
-    for m in (_CHI_NHANH.finditer(stripped) if "nhánh" in stripped.lower() else ()):
+    for m in _CHI_NHANH.finditer(stripped) if "nhánh" in stripped.lower() else ():
         words = m.group("place").split()
         kept = _trim_place(words, all_caps)
         if kept:
-            marks.append((10 ** 6 + m.start(), "huyen", None, " ".join(kept), False))
+            marks.append((10**6 + m.start(), "huyen", None, " ".join(kept), False))
             stripped = stripped.replace(m.group("place"), " ", 1)
             break
     low = text.lower()
@@ -341,19 +400,82 @@ def _analyse(text: str, city_level: str = "huyen") -> _Analysis:
 # --------------------------------------------------------------------------- splitting
 
 # agency heads: a part after a separator that starts with one of these is a new mention.
-_STARTERS_CAP = ["Văn phòng", "Phòng", "Sở", "Ban", "Trung tâm", "Đài", "Công an", "Chi cục", "Chi nhánh",
-                 "Cục", "Kho bạc", "Bảo hiểm", "Thanh tra", "Bưu điện", "Doanh nghiệp", "Trường", "Tòa án",
-                 "Toà án", "Viện", "Mặt trận", "Hội", "Đoàn", "Liên đoàn", "Bộ", "Hạt", "Ngân hàng",
-                 "Huyện ủy", "Huyện uỷ", "Tỉnh ủy", "Tỉnh uỷ", "Đảng ủy", "Đảng uỷ", "Công ty", "Viettel",
-                 "VNPT", "Hợp tác xã", "Người dân", "Tổ chức", "Chủ tịch", "Thường trực", "Lãnh đạo",
-                 "Giám đốc", "Cơ quan", "Đơn vị", "Nhân viên", "Công chức", "Cán bộ", "Phó", "Thành phố",
-                 "Tập đoàn", "Hiệp hội", "Liên hiệp"]
-_STARTERS_ANY = ["các", "ủy ban", "uỷ ban", "ubnd", "hđnd", "ubmttq", "mttq", "bhxh", "kbnn", "chuyên trách",
-                 "hội đồng nhân dân", "ủy ban nhân dân", "uỷ ban nhân dân", "doanh nghiệp",
-                 "cộng đồng", "một số"]
+_STARTERS_CAP = [
+    "Văn phòng",
+    "Phòng",
+    "Sở",
+    "Ban",
+    "Trung tâm",
+    "Đài",
+    "Công an",
+    "Chi cục",
+    "Chi nhánh",
+    "Cục",
+    "Kho bạc",
+    "Bảo hiểm",
+    "Thanh tra",
+    "Bưu điện",
+    "Doanh nghiệp",
+    "Trường",
+    "Tòa án",
+    "Toà án",
+    "Viện",
+    "Mặt trận",
+    "Hội",
+    "Đoàn",
+    "Liên đoàn",
+    "Bộ",
+    "Hạt",
+    "Ngân hàng",
+    "Huyện ủy",
+    "Huyện uỷ",
+    "Tỉnh ủy",
+    "Tỉnh uỷ",
+    "Đảng ủy",
+    "Đảng uỷ",
+    "Công ty",
+    "Viettel",
+    "VNPT",
+    "Hợp tác xã",
+    "Người dân",
+    "Tổ chức",
+    "Chủ tịch",
+    "Thường trực",
+    "Lãnh đạo",
+    "Giám đốc",
+    "Cơ quan",
+    "Đơn vị",
+    "Nhân viên",
+    "Công chức",
+    "Cán bộ",
+    "Phó",
+    "Thành phố",
+    "Tập đoàn",
+    "Hiệp hội",
+    "Liên hiệp",
+]
+_STARTERS_ANY = [
+    "các",
+    "ủy ban",
+    "uỷ ban",
+    "ubnd",
+    "hđnd",
+    "ubmttq",
+    "mttq",
+    "bhxh",
+    "kbnn",
+    "chuyên trách",
+    "hội đồng nhân dân",
+    "ủy ban nhân dân",
+    "uỷ ban nhân dân",
+    "doanh nghiệp",
+    "cộng đồng",
+    "một số",
+]
 _STARTER_RE = re.compile(
     r"^(?:" + "|".join(re.escape(s) for s in sorted(_STARTERS_CAP, key=len, reverse=True)) + r")\b"
-    r"|^(?i:" + "|".join(re.escape(s) for s in sorted(_STARTERS_ANY, key=len, reverse=True)) + r")\b")
+    r"|^(?i:" + "|".join(re.escape(s) for s in sorted(_STARTERS_ANY, key=len, reverse=True)) + r")\b"
+)
 _SINGLE_WORD_AGENCIES = {"viettel", "vnpt", "ubnd", "hđnd", "ubmttq", "bhxh", "kbnn", "mttq"}
 _PROTECT = [
     re.compile(r"(HĐND|Hội đồng nhân dân)(\s*(?:,|và|-|–|&)\s*)(?=(?:UBND|Ủy ban nhân dân|Uỷ ban nhân dân)\b)", re.I),
@@ -363,7 +485,9 @@ _SEP_SUB = {",": "\x02", "và": "\x01", "-": "\x03", "–": "\x03", "&": "\x04"}
 _SEP_RESTORE = {"\x02": ",", "\x01": "và", "\x03": "-", "\x04": "&"}
 _ELLIPSIS = re.compile(r"^(?i:cấp)\s+(?i:tỉnh|huyện|xã)\b")
 _CAP_IN = re.compile(r"^(.*?)\s*\b(?i:cấp)\s+(?i:tỉnh|huyện|xã)\b")
-_GLUED = regex.compile(r"(?<=\b(?:xã|trấn|huyện|tỉnh|phường))\s+(?=(?:UBND|Ủy ban nhân dân|Uỷ ban nhân dân|Phòng|Văn phòng|Các)\b)")
+_GLUED = regex.compile(
+    r"(?<=\b(?:xã|trấn|huyện|tỉnh|phường))\s+(?=(?:UBND|Ủy ban nhân dân|Uỷ ban nhân dân|Phòng|Văn phòng|Các)\b)"
+)
 _TAGS = re.compile(r"<\s*(br|/p|/li|li|/div|p)\b[^>]*>", re.I)
 _ANY_TAG = re.compile(r"</?(?:b|i|u|strong|em|span|p|ul|ol|li|div|br|sup|sub)\b[^>]*>", re.I)
 _BULLET = re.compile(r"^\s*(?:[-–+•*]|\d{1,2}[.)]|[a-zđ]\))\s*")
@@ -376,6 +500,7 @@ def _protect(text: str) -> str:
         for k, v in _SEP_SUB.items():
             sep = sep.replace(k, v)
         return m.group(1) + sep
+
     for p in _PROTECT:
         text = p.sub(rep, text)
     return text
@@ -454,9 +579,12 @@ def _unwrap_lines(lines: list[str]) -> list[str]:
         line = raw.strip()
         if not line:
             continue
-        if out and not re.match(r"^[-–+•*]\s", line) and not out[-1].rstrip().endswith((";", ".")) and (
-                _OPEN_END.search(out[-1]) or not _starts_agency(_BULLET.sub("", out[-1]))
-                or not _starts_agency(line)):
+        if (
+            out
+            and not re.match(r"^[-–+•*]\s", line)
+            and not out[-1].rstrip().endswith((";", "."))
+            and (_OPEN_END.search(out[-1]) or not _starts_agency(_BULLET.sub("", out[-1])) or not _starts_agency(line))
+        ):
             out[-1] = f"{out[-1]} {line}"
         else:
             out.append(line)
@@ -467,8 +595,8 @@ def split_mentions(cell: str) -> list[str]:
     """Split a lead / support cell into agency mentions (raw text, trimmed).
 
     ``;`` and list items always split; a line break splits unless it only wraps a name
-    (``Bộ Khoa học và`` / ``Công nghệ``, ``Lãnh đạo`` / ``Sở Giáo dục và Đào tạo``); in a dash list (the cell starts with
-    ``- ``) a `` - `` followed by an agency head (Phòng, Văn phòng, UBND, Sở, Các …) starts
+    (``Bộ Khoa học và`` / ``Công nghệ``, ``Lãnh đạo`` / ``Sở Giáo dục và Đào tạo``); in a dash
+    list (the cell starts with ``- ``) a `` - `` followed by an agency head (Phòng, Văn phòng, UBND, Sở, Các …) starts
     a new mention; a comma or ``và`` splits only where the right side starts a new agency
     (``UBND các xã, thị trấn`` and ``Văn phòng HĐND và UBND huyện`` stay whole).  A comma
     ellipsis borrows the head: ``UBND cấp huyện, cấp xã`` → ``UBND cấp huyện``,
@@ -518,11 +646,11 @@ class AgencyType:
     aliases: tuple[tuple[str, tuple[str, ...]], ...]  # (alias text, issuer kinds or ())
     prefix: bool = False
     units: bool = False
-    within: Optional[str] = None
+    within: str | None = None
     issuer_kinds: tuple[str, ...] = ()
 
     @classmethod
-    def from_dict(cls, d: dict, where: str = "") -> "AgencyType":
+    def from_dict(cls, d: dict, where: str = "") -> AgencyType:
         try:
             tid = str(d["type_id"]).strip()
             name = str(d["name"]).strip()
@@ -542,8 +670,17 @@ class AgencyType:
                 aliases.append((str(a["alias"]), tuple(a.get("issuer_kinds") or ())))
             else:
                 aliases.append((str(a), ()))
-        return cls(tid, name, kind, levels, tuple(aliases), bool(d.get("prefix", False)),
-                   bool(d.get("units", False)), d.get("within"), tuple(d.get("issuer_kinds") or ()))
+        return cls(
+            tid,
+            name,
+            kind,
+            levels,
+            tuple(aliases),
+            bool(d.get("prefix", False)),
+            bool(d.get("units", False)),
+            d.get("within"),
+            tuple(d.get("issuer_kinds") or ()),
+        )
 
 
 @dataclass
@@ -580,7 +717,7 @@ class AgencyRegistry:
     def __contains__(self, type_id: str) -> bool:
         return type_id in self.types
 
-    def get(self, type_id: str) -> Optional[AgencyType]:
+    def get(self, type_id: str) -> AgencyType | None:
         return self.types.get(type_id)
 
     @property
@@ -596,7 +733,7 @@ class AgencyRegistry:
         return [d for d in data if isinstance(d, dict) and not set(d) <= {"_comment"}]
 
     @classmethod
-    def load(cls, extra_files: Sequence[str | Path] = ()) -> "AgencyRegistry":
+    def load(cls, extra_files: Sequence[str | Path] = ()) -> AgencyRegistry:
         text = resources.files("plan_extract").joinpath("data/agencies.json").read_text(encoding="utf-8")
         entries: dict[str, dict] = {}
         for d in cls._read(json.loads(text), "data/agencies.json"):
@@ -631,14 +768,16 @@ def alias_key(text: str) -> str:
 # --------------------------------------------------------------------------- matcher
 
 _DUP_TAIL = re.compile(r"(\S+)\s+(\S+)$")
-_EXTERNAL_HINT = re.compile(r"(?i)\b(doanh nghiệp|công ty|bưu điện|ngân hàng|hợp tác xã|tổ chức|cá nhân|người dân|"
-                            r"viettel|vnpt|nhà đầu tư|nhà thầu)\b")
+_EXTERNAL_HINT = re.compile(
+    r"(?i)\b(doanh nghiệp|công ty|bưu điện|ngân hàng|hợp tác xã|tổ chức|cá nhân|người dân|"
+    r"viettel|vnpt|nhà đầu tư|nhà thầu)\b"
+)
 
 
 def _drop_dup_tail(text: str) -> str:
     m = _DUP_TAIL.search(text)
     if m and strip_marks(m.group(1).lower()) == strip_marks(m.group(2).lower()):
-        return text[:m.start(2)].rstrip()
+        return text[: m.start(2)].rstrip()
     return text
 
 
@@ -663,7 +802,7 @@ class _Candidates:
     by_key: dict[str, list[_Alias]] = field(default_factory=dict)
 
 
-def _issuer_kind(issuer: Optional[str]) -> Optional[str]:
+def _issuer_kind(issuer: str | None) -> str | None:
     if not issuer:
         return None
     t = fold_tone_placement(nfc(issuer)).lower()
@@ -691,7 +830,7 @@ class AgencyMatcher:
         self.j_level = j.level if j and j.level in _RANK else None
         self.issuer_kind = _issuer_kind(issuer) or ("ubnd" if self.j_level in ("tinh", "huyen", "xa") else None)
         gaz = None
-        self._unit_type: dict[str, Optional[str]] = {}
+        self._unit_type: dict[str, str | None] = {}
         if j and (j.province_code or j.district_code or j.commune_code):
             gaz = Gazetteer.get()
             for lv, code in (("tinh", j.province_code), ("huyen", j.district_code), ("xa", j.commune_code)):
@@ -702,12 +841,15 @@ class AgencyMatcher:
         self.city_level = "huyen"
         if self._unit_type.get("tinh") == "thành phố" and self.j_level != "huyen":
             self.city_level = "tinh"
-        if self._unit_type.get("tinh") == "thành phố" and self.j_level == "huyen" \
-                and self._unit_type.get("huyen") != "thành phố":
+        if (
+            self._unit_type.get("tinh") == "thành phố"
+            and self.j_level == "huyen"
+            and self._unit_type.get("huyen") != "thành phố"
+        ):
             self.city_level = "tinh"
         # the issuing Sở (a registry type) when the issuer is one
-        self.issuer_type: Optional[AgencyType] = None
-        self.issuer_name: Optional[str] = None
+        self.issuer_type: AgencyType | None = None
+        self.issuer_name: str | None = None
         if self.issuer_kind == "so" and issuer:
             m = re.search(r"(?i)\bsở\b.*$", fold_tone_placement(nfc(issuer)))
             if m:
@@ -722,13 +864,14 @@ class AgencyMatcher:
                     best = process.extractOne(key, keys, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
                     if best:
                         self.issuer_type = next(a.type for a in registry.aliases if a.key == best[0])
-                self.issuer_name = self.issuer_type.name if self.issuer_type else \
-                    "Sở " + _sentence_start(so_text[3:].strip().lower())
+                self.issuer_name = (
+                    self.issuer_type.name if self.issuer_type else "Sở " + _sentence_start(so_text[3:].strip().lower())
+                )
         self._cand_cache: dict[tuple, _Candidates] = {}
         self._cached = lru_cache(maxsize=1 << 16)(self._match_text)
 
     # ---------------------------------------------------------------- helpers
-    def _level_word(self, level: Optional[str], written: Optional[str]) -> str:
+    def _level_word(self, level: str | None, written: str | None) -> str:
         """The word naming ``level``: as written in the mention (thị xã, quận …), else the
         type of the issuer's own unit at that level (huyện, thành phố …), else the default."""
         if written and _WORD_LEVEL.get(written) in (level, "city"):
@@ -739,7 +882,7 @@ class AgencyMatcher:
                 return t
         return _LEVEL_WORD.get(level or "", "")
 
-    def _unit_name(self, t: AgencyType, level: Optional[str]) -> str:
+    def _unit_name(self, t: AgencyType, level: str | None) -> str:
         if t.within == "so":
             return self.issuer_name if self.issuer_kind == "so" and self.issuer_name else "Sở"
         if self.issuer_kind == "so" and self.issuer_name:
@@ -747,13 +890,13 @@ class AgencyMatcher:
         lv = self.j_level or level
         return ("Ủy ban nhân dân " + self._level_word(lv, None)).strip()
 
-    def _code(self, level: Optional[str]) -> Optional[str]:
+    def _code(self, level: str | None) -> str | None:
         j = self.jurisdiction
         if not j or not level:
             return None
         return {"tinh": j.province_code, "huyen": j.district_code, "xa": j.commune_code}.get(level)
 
-    def _candidates(self, level: Optional[str], named: bool, fallback: bool) -> _Candidates:
+    def _candidates(self, level: str | None, named: bool, fallback: bool) -> _Candidates:
         ck = (level, named, fallback)
         c = self._cand_cache.get(ck)
         if c is not None:
@@ -771,7 +914,7 @@ class AgencyMatcher:
                 # one level only (Cục Thuế, Sở …), exact aliases only
                 if not t.levels or len(t.levels) != 1 or t.levels[0] == J:
                     continue
-                lv: Optional[str] = t.levels[0]
+                lv: str | None = t.levels[0]
             else:
                 if t.levels and level is not None and level not in t.levels:
                     continue  # the hard level filter
@@ -797,8 +940,9 @@ class AgencyMatcher:
     # ---------------------------------------------------------------- matching
     def match(self, mention: str) -> AgencyMention:
         raw, name, id_, type_id, kind, level, score, matched = self._cached(mention or "")
-        return AgencyMention(raw=raw, name=name, id=id_, type_id=type_id, kind=kind, level=level,
-                             score=score, matched=matched)
+        return AgencyMention(
+            raw=raw, name=name, id=id_, type_id=type_id, kind=kind, level=level, score=score, matched=matched
+        )
 
     def mentions(self, cell: str) -> list[AgencyMention]:
         return [self.match(m) for m in _split_cached(cell)]
@@ -819,7 +963,7 @@ class AgencyMatcher:
             own_place = True
         else:
             own_place = False
-        hit: Optional[_Alias] = None
+        hit: _Alias | None = None
         score = 0.0
         tail = ""
         fallback_level = None
@@ -850,11 +994,16 @@ class AgencyMatcher:
                     hit, score = self._pick(fb), 100.0
                     fallback_level = hit.type.levels[0]
         if hit is None:
-            kind = "collective" if canon.lower().startswith("các ") else \
-                "external" if _EXTERNAL_HINT.search(canon) else "specific"
+            kind = (
+                "collective"
+                if canon.lower().startswith("các ")
+                else "external"
+                if _EXTERNAL_HINT.search(canon)
+                else "specific"
+            )
             return (canon, None, None, kind, an.level, round(score, 1), False)
         t = hit.type
-        lv: Optional[str]
+        lv: str | None
         if fallback_level:
             lv = fallback_level
         elif t.levels:
@@ -880,8 +1029,13 @@ class AgencyMatcher:
             scope = self.j_level  # a collective of lower units: scoped by the issuer's unit
         code = None
         if an.place and not own_place and scope == an.level:
-            u = Gazetteer.get().find(scope, an.place, self._code("tinh") if scope != "tinh" else None,
-                                     type_word=an.level_word, district_code=self._code("huyen"))
+            u = Gazetteer.get().find(
+                scope,
+                an.place,
+                self._code("tinh") if scope != "tinh" else None,
+                type_word=an.level_word,
+                district_code=self._code("huyen"),
+            )
             code = u.code if u else _slug(an.place)
         elif scope:
             code = self._code(scope)

@@ -69,23 +69,38 @@ Decisions where SPEC is silent
   with ``Theo …`` that is not a repetition (``Theo quý``, ``Theo định kỳ``) or a request
   (``Theo yêu cầu``) is ``per_plan``.
 """
+
 from __future__ import annotations
 
 import calendar
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import date
 from functools import lru_cache
-from typing import Callable, NamedTuple, Optional
+from typing import NamedTuple
 
 from plan_extract.model import DeadlineNorm
 
 __all__ = ["normalize_deadline", "KINDS", "RECURRENCES"]
 
-KINDS = frozenset({
-    "date", "by_date", "month", "months", "quarter", "year", "range", "continuous",
-    "periodic", "on_event", "per_plan", "other", "missing",
-})
+KINDS = frozenset(
+    {
+        "date",
+        "by_date",
+        "month",
+        "months",
+        "quarter",
+        "year",
+        "range",
+        "continuous",
+        "periodic",
+        "on_event",
+        "per_plan",
+        "other",
+        "missing",
+    }
+)
 RECURRENCES = frozenset({None, "monthly", "quarterly", "yearly", "periodic"})
 
 _A = re.ASCII
@@ -93,9 +108,20 @@ _A = re.ASCII
 # --------------------------------------------------------------------------- folding
 
 # Non-ASCII characters left after NFD that are neither combining marks nor to be blanked.
-_ODD_MAP = {"\u0111": "d", "\u00f0": "d", "\u0256": "d", "\u0189": "d",
-            "\uff0f": "/", "\u2044": "/", "\u2215": "/",
-            "\u200b": "", "\u200c": "", "\u200d": "", "\ufeff": "", "\u00ad": ""}
+_ODD_MAP = {
+    "\u0111": "d",
+    "\u00f0": "d",
+    "\u0256": "d",
+    "\u0189": "d",
+    "\uff0f": "/",
+    "\u2044": "/",
+    "\u2215": "/",
+    "\u200b": "",
+    "\u200c": "",
+    "\u200d": "",
+    "\ufeff": "",
+    "\u00ad": "",
+}
 _ODD_MAP.update({c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"})
 # Anything else non-ASCII (after NFD) that is not a combining mark becomes a space.
 _ODD = re.compile(r"[^\x00-\x7f\u0300-\u036f]")
@@ -118,8 +144,7 @@ _DOCREF = re.compile(
 )
 
 # "... (và) các năm tiếp theo": open end, yearly.
-_NEXT_YEARS = re.compile(
-    r"\b(?:cac|nhung)\s+nam\s+(?:tiep\s+theo|ke\s+tiep|tiep|sau(?:\s+do)?)\b", _A)
+_NEXT_YEARS = re.compile(r"\b(?:cac|nhung)\s+nam\s+(?:tiep\s+theo|ke\s+tiep|tiep|sau(?:\s+do)?)\b", _A)
 _DANGLING_AND = re.compile(r"(?:[\s,;]*\b(?:va|&|cho))?[\s,;]*$", _A)
 
 
@@ -144,27 +169,43 @@ def _fold(text: str) -> str:
 # --------------------------------------------------------------------------- recurrence
 
 # "theo quy" is a quarter, "theo quy dinh" a regulation: guard the unit word.
-_UNIT_GUARD = (r"\b(?!\s*(?:\d|(?:iv|v|i{1,3})\b|dinh\b|che\b|trinh\b|hoach\b|mo\b|tac\b"
-               r"|pham\b|chuan\b|uoc\b|luat\b|doi\b|hoc\b|nay\b))")
+_UNIT_GUARD = (
+    r"\b(?!\s*(?:\d|(?:iv|v|i{1,3})\b|dinh\b|che\b|trinh\b|hoach\b|mo\b|tac\b"
+    r"|pham\b|chuan\b|uoc\b|luat\b|doi\b|hoc\b|nay\b))"
+)
 _REP = r"\b(?:hang|moi|tung|theo(?:\s+tung)?|dinh\s+ky)\s+"
 _RECUR = re.compile(
     r"(?P<monthly>" + _REP + r"thang" + _UNIT_GUARD + r")"
     r"|(?P<quarterly>" + _REP + r"quy" + _UNIT_GUARD + r")"
     r"|(?P<yearly>" + _REP + r"nam" + _UNIT_GUARD + r"|\bthuong nien\b)"
-    r"|(?P<periodic>" + _REP + r"(?:ngay|tuan)" + _UNIT_GUARD
+    r"|(?P<periodic>"
+    + _REP
+    + r"(?:ngay|tuan)"
+    + _UNIT_GUARD
     + r"|\b(?:dinh\s+ky|moi|hang|bao\s+cao)\s+(?:\d+|sau|ba|hai)\s+(?:thang|tuan|ngay)"
     r"(?!\s*(?:(?:dau|cuoi)\b|/|mot\s+lan\b)))"
     r"|(?P<every>\b(?P<every_n>\d{1,2}|mot)\s*(?P<every_u>ngay|tuan|thang|quy|nam)\s*(?:/|mot)\s*lan\b)",
-    _A)
-_EVERY = {("1", "thang"): "monthly", ("3", "thang"): "quarterly", ("1", "quy"): "quarterly",
-          ("12", "thang"): "yearly", ("1", "nam"): "yearly"}
-_PERIODIC_KW = (r"(?:\bdinh\s+ky\b|" + _REP + r"(?:ngay|tuan|thang|quy|nam)" + _UNIT_GUARD
-                + r"|\bthuong nien\b|\b(?:\d{1,2}|mot)\s*(?:ngay|tuan|thang|quy|nam)\s*(?:/|mot)\s*lan\b)")
+    _A,
+)
+_EVERY = {
+    ("1", "thang"): "monthly",
+    ("3", "thang"): "quarterly",
+    ("1", "quy"): "quarterly",
+    ("12", "thang"): "yearly",
+    ("1", "nam"): "yearly",
+}
+_PERIODIC_KW = (
+    r"(?:\bdinh\s+ky\b|"
+    + _REP
+    + r"(?:ngay|tuan|thang|quy|nam)"
+    + _UNIT_GUARD
+    + r"|\bthuong nien\b|\b(?:\d{1,2}|mot)\s*(?:ngay|tuan|thang|quy|nam)\s*(?:/|mot)\s*lan\b)"
+)
 
 _RECUR_GATE = re.compile(r"hang|moi|tung|theo|dinh|nien|bao|lan", _A)
 
 
-def _recurrence(t: str) -> Optional[str]:
+def _recurrence(t: str) -> str | None:
     if not _RECUR_GATE.search(t):
         return None
     found: set[str] = set()
@@ -190,8 +231,9 @@ class _Pt(NamedTuple):
     day: a=month b=day | month: a..b months, c=count | quarter: a..b | year: a..b
     part: month a, days b..c (c=0: month end) | half: months a..b
     """
+
     kind: str
-    year: Optional[int]
+    year: int | None
     a: int
     b: int
     c: int = 0
@@ -208,42 +250,55 @@ _Y_RX = re.compile(_Y, _A)
 
 def _ys(n: str) -> str:
     """Optional year suffix: ``/2024``, ``-2024``, ``năm 2024``, ``, năm 2024``, ``, 2024``."""
-    return (rf"(?:\s*[/.\-]\s*(?P<{n}1>{_Y})(?!\d)"
-            rf"|\s*,?\s*(?:nam\s*)?(?P<{n}2>{_Y})(?!\d))?")
+    return (
+        rf"(?:\s*[/.\-]\s*(?P<{n}1>{_Y})(?!\d)"
+        rf"|\s*,?\s*(?:nam\s*)?(?P<{n}2>{_Y})(?!\d))?"
+    )
 
 
 _POINT_ALTS = [
-    ("daytext",
-     rf"\bngay\s*(?P<dt_d>\d{{1,2}})\s*thang\s*(?P<dt_m>\d{{1,2}})(?!\d)"
-     rf"(?:\s*,?\s*nam\s*(?P<dt_y>{_Y})(?!\d))?"),
-    ("date",
-     rf"(?:\bngay\s*)?(?<![\d/.:])(?P<d_d>\d{{1,2}})\s*[/.\-]\s*(?P<d_m>\d{{1,2}})\s*[/.\-]\s*"
-     rf"(?P<d_y>{_Y}|\d\d)(?!\d)(?![/.]\d)"),
-    ("dm",
-     rf"(?:\bngay\s*)?(?<![\d/.:])(?P<e_d>\d{{1,2}})/(?P<e_m>\d{{1,2}})(?!\d)(?![/.\-]\d)"
-     rf"(?:\s*,?\s*nam\s*(?P<e_y>{_Y})(?!\d))?"),
-    ("part",
-     r"\b(?:(?P<p_w>tuan\s*(?:dau|cuoi|thu\s*(?:[1-5]|nhat|hai|ba|tu|nam)|[1-5]))"
-     r"|(?P<p_x>(?<!bat )dau|giua|cuoi|thuong tuan|trung tuan|ha tuan))"
-     r"\s*(?:cua\s*|trong\s*)?thang\s*(?P<p_m>\d{1,2})(?!\d)" + _ys("p_y")),
-    ("half",
-     rf"\b(?:(?P<h_n>\d{{1,2}}|mot|hai|ba|bon|sau|chin)\s*thang|nua)\s*(?P<h_x>dau|cuoi)\s*"
-     rf"(?:cua\s*)?nam(?:\s*(?P<h_y>{_Y})(?!\d))?"),
-    ("month",
-     r"\bthang\s*(?P<m_l>\d{1,2}(?!\d)(?:\s*(?:,|;|&|va)\s*(?:thang\s*)?\d{1,2}(?!\d))*)"
-     + _ys("m_y")),
-    ("quarter",
-     rf"\bquy\s*(?P<q_l>{_Q}(?:\s*(?:,|;|&|va)\s*(?:quy\s*)?{_Q})*)" + _ys("q_y")),
-    ("monthyear",
-     rf"(?<![\d/.:])(?P<my_m>\d{{1,2}})\s*[/.\-]\s*(?P<my_y>{_Y})(?!\d)(?![/.]\d)"),
-    ("year",
-     rf"(?:\b(?:nam hoc|nam|giai doan)\s*)?(?<![\d/.:])"
-     rf"(?P<y_l>{_Y}(?!\d)(?:\s*(?:,|;|&|va)\s*(?:nam\s*)?{_Y}(?!\d))*)(?![/.]\d)"),
+    (
+        "daytext",
+        rf"\bngay\s*(?P<dt_d>\d{{1,2}})\s*thang\s*(?P<dt_m>\d{{1,2}})(?!\d)"
+        rf"(?:\s*,?\s*nam\s*(?P<dt_y>{_Y})(?!\d))?",
+    ),
+    (
+        "date",
+        rf"(?:\bngay\s*)?(?<![\d/.:])(?P<d_d>\d{{1,2}})\s*[/.\-]\s*(?P<d_m>\d{{1,2}})\s*[/.\-]\s*"
+        rf"(?P<d_y>{_Y}|\d\d)(?!\d)(?![/.]\d)",
+    ),
+    (
+        "dm",
+        rf"(?:\bngay\s*)?(?<![\d/.:])(?P<e_d>\d{{1,2}})/(?P<e_m>\d{{1,2}})(?!\d)(?![/.\-]\d)"
+        rf"(?:\s*,?\s*nam\s*(?P<e_y>{_Y})(?!\d))?",
+    ),
+    (
+        "part",
+        r"\b(?:(?P<p_w>tuan\s*(?:dau|cuoi|thu\s*(?:[1-5]|nhat|hai|ba|tu|nam)|[1-5]))"
+        r"|(?P<p_x>(?<!bat )dau|giua|cuoi|thuong tuan|trung tuan|ha tuan))"
+        r"\s*(?:cua\s*|trong\s*)?thang\s*(?P<p_m>\d{1,2})(?!\d)" + _ys("p_y"),
+    ),
+    (
+        "half",
+        rf"\b(?:(?P<h_n>\d{{1,2}}|mot|hai|ba|bon|sau|chin)\s*thang|nua)\s*(?P<h_x>dau|cuoi)\s*"
+        rf"(?:cua\s*)?nam(?:\s*(?P<h_y>{_Y})(?!\d))?",
+    ),
+    ("month", r"\bthang\s*(?P<m_l>\d{1,2}(?!\d)(?:\s*(?:,|;|&|va)\s*(?:thang\s*)?\d{1,2}(?!\d))*)" + _ys("m_y")),
+    ("quarter", rf"\bquy\s*(?P<q_l>{_Q}(?:\s*(?:,|;|&|va)\s*(?:quy\s*)?{_Q})*)" + _ys("q_y")),
+    ("monthyear", rf"(?<![\d/.:])(?P<my_m>\d{{1,2}})\s*[/.\-]\s*(?P<my_y>{_Y})(?!\d)(?![/.]\d)"),
+    (
+        "year",
+        rf"(?:\b(?:nam hoc|nam|giai doan)\s*)?(?<![\d/.:])"
+        rf"(?P<y_l>{_Y}(?!\d)(?:\s*(?:,|;|&|va)\s*(?:nam\s*)?{_Y}(?!\d))*)(?![/.]\d)",
+    ),
 ]
 _POINT = re.compile("|".join(f"(?P<{n}>{p})" for n, p in _POINT_ALTS), _A)
 # Where a point can start (a cheap scan; _POINT is then only tried there).
-_POINT_START = re.compile(r"\d|\b(?:ngay|tuan|dau|giua|cuoi|thuong|trung|ha|nua|mot|hai|ba|bon|sau"
-                          r"|chin|thang|quy|nam|giai)", _A)
+_POINT_START = re.compile(
+    r"\d|\b(?:ngay|tuan|dau|giua|cuoi|thuong|trung|ha|nua|mot|hai|ba|bon|sau"
+    r"|chin|thang|quy|nam|giai)",
+    _A,
+)
 _CONN = re.compile(r"\s*(?:-|~|>|den(?:\s+het)?|toi|cho\s+den(?:\s+het)?)\s*(?:(?:het|ngay)\s*)?", _A)
 _LIST_CONN = re.compile(r"\s*(?:[,;&+]|va)\s*", _A)
 _BARE_MONTH = re.compile(r"(?:thang\s*)?(?P<n>\d{1,2})(?!\d)(?![/.]\d{1,2}\b)" + _ys("y"), _A)
@@ -251,12 +306,14 @@ _BARE_QUARTER = re.compile(rf"(?:quy\s*)?(?P<n>{_Q})" + _ys("y"), _A)
 
 _BY_PREFIX = re.compile(
     r"\b(?:truoc|cham\s+nhat(?:\s+la)?|han\s+chot|thoi\s+han|han|khong\s+qua|khong\s+muon\s+hon"
-    r"|muon\s+nhat|den|den\s+het|het|toi)\W*(?:ngay\W*)?$", _A)
+    r"|muon\s+nhat|den|den\s+het|het|toi)\W*(?:ngay\W*)?$",
+    _A,
+)
 _FROM_PREFIX = re.compile(r"\b(?:tu|ke\s+tu|bat\s+dau(?:\s+tu)?|sau)\W*(?:ngay\W*)?$", _A)
 _OPEN_SUFFIX = re.compile(r"^\W*(?:tro\s+di|tro\s+ve\s+sau|ve\s+sau)\b", _A)
 
 
-def _yr(m: re.Match, *names: str) -> Optional[int]:
+def _yr(m: re.Match, *names: str) -> int | None:
     for n in names:
         v = m.group(n)
         if v:
@@ -269,7 +326,7 @@ def _ok_md(mo: int, d: int) -> bool:
     return 1 <= mo <= 12 and 1 <= d <= 31
 
 
-def _build(m: re.Match) -> Optional[_Pt]:
+def _build(m: re.Match) -> _Pt | None:
     """A point from a ``_POINT`` match, or None when its numbers are not a time."""
     k = m.lastgroup
     if k == "daytext" or k == "date" or k == "dm":
@@ -313,8 +370,7 @@ def _build(m: re.Match) -> Optional[_Pt]:
                 n = _ORD.get(w) or int(w)
             return _Pt("part", y, mo, 7 * n - 6, 7 * n)
         x = m.group("p_x")
-        lo, hi = {"dau": (1, 10), "thuong tuan": (1, 10), "giua": (11, 20),
-                  "trung tuan": (11, 20)}.get(x, (21, 0))
+        lo, hi = {"dau": (1, 10), "thuong tuan": (1, 10), "giua": (11, 20), "trung tuan": (11, 20)}.get(x, (21, 0))
         return _Pt("part", y, mo, lo, hi)
     if k == "half":
         nw = m.group("h_n")
@@ -363,7 +419,7 @@ def _single_kind(p: _Pt) -> str:
     return "range"
 
 
-def _second(t: str, pos: int, a: _Pt) -> tuple[Optional[_Pt], int]:
+def _second(t: str, pos: int, a: _Pt) -> tuple[_Pt | None, int]:
     """The point after a range connector at ``pos`` (full or bare, given ``a``)."""
     m = _POINT.match(t, pos)
     if m:
@@ -386,12 +442,12 @@ def _second(t: str, pos: int, a: _Pt) -> tuple[Optional[_Pt], int]:
 
 class _Time(NamedTuple):
     kind: str
-    start: Optional[date]
-    end: Optional[date]
+    start: date | None
+    end: date | None
     is_day: bool  # a single day (date/by_date, or its open-ended variant)
 
 
-def _time_expr(t: str, doc_year: Optional[int]) -> Optional[_Time]:
+def _time_expr(t: str, doc_year: int | None) -> _Time | None:
     """The first time expression of ``t``, classified, or None."""
     resume = 0
     for cand in _POINT_START.finditer(t):
@@ -424,7 +480,7 @@ def _time_expr(t: str, doc_year: Optional[int]) -> Optional[_Time]:
             if last is not None:
                 te = _range(a, last, doc_year)
                 return te._replace(kind="months" if a.kind == "month" else a.kind)
-        pre = t[:m.start()]
+        pre = t[: m.start()]
         if b is not None:
             return _range(a, b, doc_year)
         y = a.year if a.year is not None else doc_year
@@ -442,7 +498,7 @@ def _time_expr(t: str, doc_year: Optional[int]) -> Optional[_Time]:
     return None
 
 
-def _range(a: _Pt, b: _Pt, doc_year: Optional[int]) -> _Time:
+def _range(a: _Pt, b: _Pt, doc_year: int | None) -> _Time:
     if a.kind == b.kind and a.kind in ("quarter", "year"):
         kind = a.kind
     else:
@@ -476,12 +532,12 @@ def _range(a: _Pt, b: _Pt, doc_year: Optional[int]) -> _Time:
 
 class _Ctx(NamedTuple):
     t: str
-    doc_year: Optional[int]
-    doc_month: Optional[int]
+    doc_year: int | None
+    doc_month: int | None
 
 
 _Result = tuple  # (kind, start: date|None, end: date|None, recurrence|None-or-"default")
-_Handler = Callable[[_Ctx, re.Match], Optional[_Result]]
+_Handler = Callable[[_Ctx, re.Match], _Result | None]
 
 
 def _fixed(kind: str) -> _Handler:
@@ -490,15 +546,17 @@ def _fixed(kind: str) -> _Handler:
 
 def _with_span(kind: str) -> _Handler:
     """continuous / per_plan: the span of a time expression whose year is written."""
+
     def handler(ctx: _Ctx, m: re.Match) -> _Result:
         te = _time_expr(ctx.t, None)
         if te is not None and not te.is_day and te.start is not None and te.end is not None:
             return kind, te.start, te.end
         return kind, None, None
+
     return handler
 
 
-def _time_handler(ctx: _Ctx, m: re.Match) -> Optional[_Result]:
+def _time_handler(ctx: _Ctx, m: re.Match) -> _Result | None:
     te = _time_expr(ctx.t, ctx.doc_year)
     if te is None:
         return None
@@ -518,43 +576,60 @@ def _relative(ctx: _Ctx, m: re.Match) -> _Result:
     return ("quarter",) + _span(_Pt("quarter", y, q, q), y)
 
 
-_LEAD_ON_EVENT = (r"^(?:ngay\s+)?(?:sau\s+khi|khi|ngay\s+khi|ngay\s+sau|ke\s+tu\s+khi|theo\s+yeu\s+cau"
-                  r"|dot\s+xuat|neu\s+co|trong\s+truong\s+hop|tuy\s+theo\s+tinh\s+hinh)\b")
-_ANY_ON_EVENT = (r"\b(?:sau\s+khi|khi\s+co|ngay\s+khi|khi\s+duoc|khi\s+phat\s+sinh|ke\s+tu\s+khi"
-                 r"|ke\s+tu\s+ngay(?!\s*\d)|theo\s+yeu\s+cau|dot\s+xuat|phat\s+sinh)\b")
+_LEAD_ON_EVENT = (
+    r"^(?:ngay\s+)?(?:sau\s+khi|khi|ngay\s+khi|ngay\s+sau|ke\s+tu\s+khi|theo\s+yeu\s+cau"
+    r"|dot\s+xuat|neu\s+co|trong\s+truong\s+hop|tuy\s+theo\s+tinh\s+hinh)\b"
+)
+_ANY_ON_EVENT = (
+    r"\b(?:sau\s+khi|khi\s+co|ngay\s+khi|khi\s+duoc|khi\s+phat\s+sinh|ke\s+tu\s+khi"
+    r"|ke\s+tu\s+ngay(?!\s*\d)|theo\s+yeu\s+cau|dot\s+xuat|phat\s+sinh)\b"
+)
 _LEAD_VERB = r"(?:bao\s+cao\s+|thuc\s+hien\s+|trien\s+khai\s+|to\s+chuc\s+|kiem\s+tra\s+|hoan\s+thanh\s+)?"
-_PER_PLAN_ANY = (r"\btheo\s+(?:ke\s+hoach|chuong\s+trinh|lo\s+trinh|quy\s+dinh|tien\s+do|moc|huong\s+dan"
-                 r"|chi\s+dao|thoi\s+gian|thoi\s+han|van\s+ban|de\s+an|quyet\s+dinh|thong\s+tu"
-                 r"|nghi\s+dinh|nghi\s+quyet|cong\s+van)\b"
-                 r"|\b(?:thoi\s+gian|thoi\s+han|tien\s+do)\s+(?:theo\s+)?quy\s+dinh\b")
+_PER_PLAN_ANY = (
+    r"\btheo\s+(?:ke\s+hoach|chuong\s+trinh|lo\s+trinh|quy\s+dinh|tien\s+do|moc|huong\s+dan"
+    r"|chi\s+dao|thoi\s+gian|thoi\s+han|van\s+ban|de\s+an|quyet\s+dinh|thong\s+tu"
+    r"|nghi\s+dinh|nghi\s+quyet|cong\s+van)\b"
+    r"|\b(?:thoi\s+gian|thoi\s+han|tien\s+do)\s+(?:theo\s+)?quy\s+dinh\b"
+)
 
 # Ordered (name, pattern, handler): the first rule whose pattern is found and whose
 # handler does not decline (return None) decides the kind.
 _RULES: list[tuple[str, re.Pattern, _Handler]] = [
     ("on_event", re.compile(_LEAD_ON_EVENT, _A), _fixed("on_event")),
-    ("continuous", re.compile(r"^" + _LEAD_VERB + r"(?:thuong\s+xuyen|lien\s+tuc)\b", _A),
-     _with_span("continuous")),
-    ("periodic", re.compile(r"^" + _LEAD_VERB + r"(?:theo\s+)?" + _PERIODIC_KW, _A),
-     _fixed("periodic")),
-    ("per_plan", re.compile(r"^" + _LEAD_VERB + r"(?:theo\b|can\s+cu\b|dung\s+(?:thoi\s+han"
-                            r"|thoi\s+gian|tien\s+do|quy\s+dinh|ke\s+hoach)\b)", _A),
-     _with_span("per_plan")),
+    ("continuous", re.compile(r"^" + _LEAD_VERB + r"(?:thuong\s+xuyen|lien\s+tuc)\b", _A), _with_span("continuous")),
+    ("periodic", re.compile(r"^" + _LEAD_VERB + r"(?:theo\s+)?" + _PERIODIC_KW, _A), _fixed("periodic")),
+    (
+        "per_plan",
+        re.compile(
+            r"^" + _LEAD_VERB + r"(?:theo\b|can\s+cu\b|dung\s+(?:thoi\s+han"
+            r"|thoi\s+gian|tien\s+do|quy\s+dinh|ke\s+hoach)\b)",
+            _A,
+        ),
+        _with_span("per_plan"),
+    ),
     ("time", re.compile(r"", _A), _time_handler),
     ("periodic_any", re.compile(_PERIODIC_KW, _A), _fixed("periodic")),
     ("on_event_any", re.compile(_ANY_ON_EVENT, _A), _fixed("on_event")),
     ("continuous_any", re.compile(r"\b(?:thuong\s+xuyen|lien\s+tuc)\b", _A), _with_span("continuous")),
     ("per_plan_any", re.compile(_PER_PLAN_ANY, _A), _with_span("per_plan")),
-    ("relative", re.compile(r"^(?:(?:ngay\s+|xong\s+|hoan\s+thanh\s+)?trong\s+|vao\s+)?(nam|thang|quy)"
-                            r"(?:\s+nay)?$", _A), _relative),
+    (
+        "relative",
+        re.compile(
+            r"^(?:(?:ngay\s+|xong\s+|hoan\s+thanh\s+)?trong\s+|vao\s+)?(nam|thang|quy)"
+            r"(?:\s+nay)?$",
+            _A,
+        ),
+        _relative,
+    ),
 ]
 
 
-def _iso(d: Optional[date]) -> Optional[str]:
+def _iso(d: date | None) -> str | None:
     return d.isoformat() if d is not None else None
 
 
 @lru_cache(maxsize=8192)
-def _normalize(text: str, doc_year: Optional[int], doc_month: Optional[int]) -> tuple:
+def _normalize(text: str, doc_year: int | None, doc_month: int | None) -> tuple:
     t = _fold(text)
     if not t:
         return "missing", None, None, None
@@ -562,10 +637,10 @@ def _normalize(text: str, doc_year: Optional[int], doc_month: Optional[int]) -> 
     nm = _NEXT_YEARS.search(t)
     next_years = nm is not None
     if nm is not None:
-        t = _DANGLING_AND.sub("", t[:nm.start()]) + " " + _NEXT_YEARS.sub(" ", t[nm.end():])
+        t = _DANGLING_AND.sub("", t[: nm.start()]) + " " + _NEXT_YEARS.sub(" ", t[nm.end() :])
     t = _WS.sub(" ", t).strip(_STRIP)
     ctx = _Ctx(t, doc_year, doc_month)
-    result: Optional[_Result] = None
+    result: _Result | None = None
     for _name, rx, handler in _RULES:
         m = rx.search(t)
         if m is None:
@@ -586,7 +661,7 @@ def _normalize(text: str, doc_year: Optional[int], doc_month: Optional[int]) -> 
     return kind, _iso(start), _iso(end), rec
 
 
-def _clean_int(v: object, lo: int, hi: int) -> Optional[int]:
+def _clean_int(v: object, lo: int, hi: int) -> int | None:
     if isinstance(v, int) and not isinstance(v, bool):
         n = v
     else:
@@ -597,8 +672,7 @@ def _clean_int(v: object, lo: int, hi: int) -> Optional[int]:
     return n if lo <= n <= hi else None
 
 
-def normalize_deadline(text: str, doc_year: Optional[int],
-                       doc_month: Optional[int] = None) -> DeadlineNorm:
+def normalize_deadline(text: str, doc_year: int | None, doc_month: int | None = None) -> DeadlineNorm:
     """Normalise a raw deadline cell (SPEC section 4). Never raises."""
     if not isinstance(text, str):
         text = "" if text is None else str(text)

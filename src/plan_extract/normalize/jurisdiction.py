@@ -6,18 +6,18 @@ are resolved against the gazetteer ``data/gazetteer.json`` in the structure in f
 the issue date: 63 provinces with districts before 1 July 2025, 34 provinces with
 communes only from then on (no huyện).  Fields that cannot be resolved stay null.
 """
+
 from __future__ import annotations
 
 import json
 import re
 import unicodedata
-
-import regex
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from typing import Optional
+
+import regex
 
 from plan_extract.model import Jurisdiction
 
@@ -91,9 +91,16 @@ def _loose(text: str) -> str:
 # --------------------------------------------------------------------------- gazetteer
 
 LEVEL_OF_TYPE = {
-    "tỉnh": "tinh", "thành phố trung ương": "tinh",
-    "huyện": "huyen", "quận": "huyen", "thị xã": "huyen", "thành phố": "huyen",
-    "xã": "xa", "phường": "xa", "thị trấn": "xa", "đặc khu": "xa",
+    "tỉnh": "tinh",
+    "thành phố trung ương": "tinh",
+    "huyện": "huyen",
+    "quận": "huyen",
+    "thị xã": "huyen",
+    "thành phố": "huyen",
+    "xã": "xa",
+    "phường": "xa",
+    "thị trấn": "xa",
+    "đặc khu": "xa",
 }
 
 # Names used in documents for provinces renamed in the gazetteer snapshot.
@@ -110,10 +117,10 @@ class Unit:
     code: str
     name: str
     type: str  # Tỉnh, Thành phố, Huyện, Quận, Thị xã, Xã, Phường, Thị trấn, Đặc khu
-    province_code: Optional[str] = None
-    province: Optional[str] = None
-    district_code: Optional[str] = None
-    district: Optional[str] = None
+    province_code: str | None = None
+    province: str | None = None
+    district_code: str | None = None
+    district: str | None = None
 
 
 @dataclass
@@ -145,7 +152,7 @@ class _Structure:
 class Gazetteer:
     """Both structures of ``data/gazetteer.json``, indexed by folded name and by code."""
 
-    _instance: Optional["Gazetteer"] = None
+    _instance: Gazetteer | None = None
 
     def __init__(self, data: dict):
         self.meta = data.get("_meta", {})
@@ -166,16 +173,16 @@ class Gazetteer:
                 self.current.add(Unit("xa", code, name, typ, p["code"], p["name"]))
 
     @classmethod
-    def get(cls) -> "Gazetteer":
+    def get(cls) -> Gazetteer:
         if cls._instance is None:
             text = resources.files("plan_extract").joinpath("data/gazetteer.json").read_text(encoding="utf-8")
             cls._instance = cls(json.loads(text))
         return cls._instance
 
-    def structure(self, issue_date: Optional[str]) -> _Structure:
+    def structure(self, issue_date: str | None) -> _Structure:
         return self.current if is_after_reform(issue_date) else self.legacy
 
-    def unit(self, level: str, code: Optional[str]) -> Optional[Unit]:
+    def unit(self, level: str, code: str | None) -> Unit | None:
         """A unit by level and code, looked up in the old structure, then the new."""
         if not code:
             return None
@@ -185,15 +192,24 @@ class Gazetteer:
                 return table[code]
         return None
 
-    def find(self, level: Optional[str], name: str, province_code: Optional[str] = None,
-             issue_date: Optional[str] = None, type_word: Optional[str] = None,
-             district_code: Optional[str] = None) -> Optional[Unit]:
+    def find(
+        self,
+        level: str | None,
+        name: str,
+        province_code: str | None = None,
+        issue_date: str | None = None,
+        type_word: str | None = None,
+        district_code: str | None = None,
+    ) -> Unit | None:
         """A unit of ``level`` named ``name`` (within the province when given, of the type
         ``type_word`` when given: huyện / thị xã …); None when not found or ambiguous."""
         structures = [self.structure(issue_date)] if issue_date else [self.legacy, self.current]
         for s in structures:
-            hits = [u for u in s.lookup(name) if u.level == level
-                    and (province_code is None or u.level == "tinh" or u.province_code == province_code)]
+            hits = [
+                u
+                for u in s.lookup(name)
+                if u.level == level and (province_code is None or u.level == "tinh" or u.province_code == province_code)
+            ]
             if len(hits) > 1 and district_code and level == "xa":
                 hits = [u for u in hits if u.district_code == district_code] or hits
             if len(hits) > 1 and type_word:
@@ -207,7 +223,7 @@ class Gazetteer:
         return bool(self.legacy.lookup(name) or self.current.lookup(name))
 
 
-def is_after_reform(issue_date: Optional[str]) -> bool:
+def is_after_reform(issue_date: str | None) -> bool:
     """True when the two-level structure (34 provinces, communes only) is in force.
     A partial date counts from its first day (``2025`` → 2025-01-01)."""
     if not issue_date:
@@ -224,11 +240,37 @@ def is_after_reform(issue_date: Optional[str]) -> bool:
 _UP = r"\p{Lu}"
 _TYPE_WORDS = r"thành phố|thị xã|thị trấn|tỉnh|huyện|quận|xã|phường|đặc khu|tp\.?|tx\.?"
 # "<type> <Name>": a name of up to five capitalised words (or a number: Phường 1, Quận 3)
-_UNIT_MENTION = regex.compile(
-    rf"(?i:\b({_TYPE_WORDS}))\s+((?:{_UP}[\w]*|\d+)(?:[ \-–]+{_UP}[\w]*){{0,4}})")
-_STOP_WORDS = {"ủy", "uỷ", "ubnd", "hđnd", "sở", "phòng", "văn", "ban", "trung", "các", "về", "và",
-               "năm", "giai", "kế", "quyết", "căn", "thực", "nghị", "đảng", "hội", "chủ", "công", "cổng",
-               "trường", "nhân", "thông", "chương"}
+_UNIT_MENTION = regex.compile(rf"(?i:\b({_TYPE_WORDS}))\s+((?:{_UP}[\w]*|\d+)(?:[ \-–]+{_UP}[\w]*){{0,4}})")
+_STOP_WORDS = {
+    "ủy",
+    "uỷ",
+    "ubnd",
+    "hđnd",
+    "sở",
+    "phòng",
+    "văn",
+    "ban",
+    "trung",
+    "các",
+    "về",
+    "và",
+    "năm",
+    "giai",
+    "kế",
+    "quyết",
+    "căn",
+    "thực",
+    "nghị",
+    "đảng",
+    "hội",
+    "chủ",
+    "công",
+    "cổng",
+    "trường",
+    "nhân",
+    "thông",
+    "chương",
+}
 
 
 def _norm_type(word: str) -> str:
@@ -247,8 +289,7 @@ def _trim_name(name: str) -> str:
 
 
 # _TYPE_WORDS in lower case, to find where a mention can start
-_TYPE_WORDS_LOWER = ("thành phố", "thị xã", "thị trấn", "tỉnh", "huyện", "quận", "xã", "phường", "đặc khu",
-                     "tp", "tx")
+_TYPE_WORDS_LOWER = ("thành phố", "thị xã", "thị trấn", "tỉnh", "huyện", "quận", "xã", "phường", "đặc khu", "tp", "tx")
 
 
 def _type_word_starts(low: str) -> list[int]:
@@ -294,19 +335,22 @@ def _unit_mentions(text: str) -> Counter:
 
 
 _ISSUER_UNIT = re.compile(
-    rf"(?:ủy ban nhân dân|uỷ ban nhân dân|ubnd|hội đồng nhân dân|hđnd)\s+({_TYPE_WORDS})\s*(.*)$", re.I)
+    rf"(?:ủy ban nhân dân|uỷ ban nhân dân|ubnd|hội đồng nhân dân|hđnd)\s+({_TYPE_WORDS})\s*(.*)$", re.I
+)
 _PROVINCIAL_BODY = re.compile(
     r"\b(sở|ban quản lý|thanh tra tỉnh|văn phòng ủy ban nhân dân tỉnh|văn phòng ubnd tỉnh|bộ chỉ huy|"
-    r"công an tỉnh|đài phát thanh|kho bạc nhà nước tỉnh|bảo hiểm xã hội tỉnh|cục thuế)\b", re.I)
+    r"công an tỉnh|đài phát thanh|kho bạc nhà nước tỉnh|bảo hiểm xã hội tỉnh|cục thuế)\b",
+    re.I,
+)
 _CENTRAL_BODY = re.compile(r"\b(bộ|thủ tướng|chính phủ|văn phòng chính phủ)\b", re.I)
 _PLACE_PREFIX = re.compile(rf"^\s*(?i:({_TYPE_WORDS}))\s+", re.I)
 
 
 @dataclass
 class _Hint:
-    level: Optional[str] = None  # tinh / huyen / xa / trung-uong
-    type_word: Optional[str] = None
-    name: Optional[str] = None
+    level: str | None = None  # tinh / huyen / xa / trung-uong
+    type_word: str | None = None
+    name: str | None = None
 
 
 def _is_central_city(name: str) -> bool:
@@ -320,7 +364,7 @@ def _is_central_city(name: str) -> bool:
     return False
 
 
-def _issuer_hint(issuer: Optional[str]) -> _Hint:
+def _issuer_hint(issuer: str | None) -> _Hint:
     if not issuer:
         return _Hint()
     text = fold_tone_placement(" ".join(unicodedata.normalize("NFC", issuer).split()))
@@ -345,11 +389,18 @@ def _jur(u: Unit, s: _Structure) -> Jurisdiction:
     if u.level == "tinh":
         return Jurisdiction(level="tinh", province=u.name, province_code=u.code)
     if u.level == "huyen":
-        return Jurisdiction(level="huyen", province=u.province, province_code=u.province_code,
-                            district=u.name, district_code=u.code)
-    return Jurisdiction(level="xa", province=u.province, province_code=u.province_code,
-                        district=u.district, district_code=u.district_code,
-                        commune=u.name, commune_code=u.code)
+        return Jurisdiction(
+            level="huyen", province=u.province, province_code=u.province_code, district=u.name, district_code=u.code
+        )
+    return Jurisdiction(
+        level="xa",
+        province=u.province,
+        province_code=u.province_code,
+        district=u.district,
+        district_code=u.district_code,
+        commune=u.name,
+        commune_code=u.code,
+    )
 
 
 def _type_words(u: Unit) -> set[str]:
@@ -359,8 +410,9 @@ def _type_words(u: Unit) -> set[str]:
     return {t}
 
 
-def resolve_jurisdiction(place: str | None, issuer: str | None, body_text: str,
-                         issue_date: str | None) -> Jurisdiction | None:
+def resolve_jurisdiction(
+    place: str | None, issuer: str | None, body_text: str, issue_date: str | None
+) -> Jurisdiction | None:
     """The administrative unit the issuing body governs, or None when nothing is known.
 
     ``issue_date`` (``2024-01-26``, ``2024-01`` or ``2024``) picks the structure: before
@@ -384,7 +436,7 @@ def resolve_jurisdiction(place: str | None, issuer: str | None, body_text: str,
         m = _PLACE_PREFIX.match(p)
         if m:
             place_type = _norm_type(m.group(1))
-            p = p[m.end():]
+            p = p[m.end() :]
         place_name = p.strip() or None
 
     names: list[tuple[str, float]] = []  # (name, weight)
@@ -397,14 +449,13 @@ def resolve_jurisdiction(place: str | None, issuer: str | None, body_text: str,
         best = [(n, c) for (t, n), c in mentions.most_common(5)]
         names.extend((n, 1.0) for n, _ in best[:3])
 
-    def province_evidence(pcode: Optional[str]) -> float:
+    def province_evidence(pcode: str | None) -> float:
         if not pcode:
             return 0.0
         pu = s.provinces.get(pcode) or gaz.legacy.provinces.get(pcode)
         if not pu:
             return 0.0
-        return float(sum(c for (t, n), c in mentions.items()
-                         if t in ("tỉnh", "thành phố") and n == fold_name(pu.name)))
+        return float(sum(c for (t, n), c in mentions.items() if t in ("tỉnh", "thành phố") and n == fold_name(pu.name)))
 
     scored: dict[Unit, float] = {}
     for name, weight in names:
@@ -412,8 +463,13 @@ def resolve_jurisdiction(place: str | None, issuer: str | None, body_text: str,
         for u in s.lookup(name):
             if hint.level and u.level != hint.level:
                 continue
-            if hint.type_word and hint.name and name == hint.name and hint.type_word not in _type_words(u) \
-                    and not (u.level == "tinh" and hint.type_word == "tỉnh"):
+            if (
+                hint.type_word
+                and hint.name
+                and name == hint.name
+                and hint.type_word not in _type_words(u)
+                and not (u.level == "tinh" and hint.type_word == "tỉnh")
+            ):
                 continue
             if place_type and name == place_name and place_type not in _type_words(u):
                 continue

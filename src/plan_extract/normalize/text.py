@@ -1,6 +1,7 @@
 """The shared text helpers of the readers, parsers and normalisers (one of each: import
 them from here): ``fold`` (Vietnamese diacritics and case folded for matching, never
 for output), ``one_line``, ``collapse``, ``nfc``, ``sentence_case``."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """Footnotes (``¹ …`` paragraphs) and the marks that point at them."""
+
 from __future__ import annotations
 
 import re
@@ -30,10 +31,10 @@ def mark_remover(notes: list[Footnote]):
     marks = {n.mark for n in notes}
     if not marks:
         return lambda text: text
-    sup_marks = sorted((m.translate(str.maketrans("0123456789", _SUPERSCRIPT)) for m in marks),
-                       key=len, reverse=True)
-    pattern = re.compile(r"(?<!\bm)(?<!\bkm)(?<!\bcm)(" + "|".join(
-        re.escape(s) for s in sup_marks) + r")(?![⁰¹²³⁴⁵⁶⁷⁸⁹])")
+    sup_marks = sorted((m.translate(str.maketrans("0123456789", _SUPERSCRIPT)) for m in marks), key=len, reverse=True)
+    pattern = re.compile(
+        r"(?<!\bm)(?<!\bkm)(?<!\bcm)(" + "|".join(re.escape(s) for s in sup_marks) + r")(?![⁰¹²³⁴⁵⁶⁷⁸⁹])"
+    )
 
     def remove(text: str) -> str:
         if not any(s in text for s in sup_marks):

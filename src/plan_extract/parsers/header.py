@@ -1,18 +1,20 @@
 """The document header and closing (SPEC section 3): number and symbol, place and
 issue date with its precision, document type, title, issuer, legal bases,
 recipients and the signature block."""
+
 from __future__ import annotations
 
 import re
-from typing import Optional
 
 from ..model import Header
 from ..normalize.text import one_line
 from .layout import DATE_LINE, NUMBER_LINE, RECIPIENTS_LINE, Zones, doc_type_of, looks_like_name
 
 AUTHORITY = re.compile(r"^(?:KT|TM|TL|TUQ|Q|K/T|T/M|T/L)\s*\.\s*\S")
-POSITION_WORDS = re.compile(r"\b(CHỦ TỊCH|GIÁM ĐỐC|THỦ TƯỚNG|TRƯỞNG|BÍ THƯ|CHÁNH|THỦ TRƯỞNG|TỔNG|CỤC TRƯỞNG|"
-                            r"VỤ TRƯỞNG|BỘ TRƯỞNG|THỨ TRƯỞNG|PHÓ)\b")
+POSITION_WORDS = re.compile(
+    r"\b(CHỦ TỊCH|GIÁM ĐỐC|THỦ TƯỚNG|TRƯỞNG|BÍ THƯ|CHÁNH|THỦ TRƯỞNG|TỔNG|CỤC TRƯỞNG|"
+    r"VỤ TRƯỞNG|BỘ TRƯỞNG|THỨ TRƯỞNG|PHÓ)\b"
+)
 LEGAL_BASIS = re.compile(r"^(Căn cứ|Thực hiện)\b", re.I)
 _ITEM = re.compile(r"^[-+•–]\s*")
 
@@ -22,7 +24,7 @@ def _is_upper(text: str) -> bool:
     return bool(letters) and all(c.isupper() for c in letters)
 
 
-def parse_issue_date(m: re.Match) -> tuple[Optional[str], Optional[str]]:
+def parse_issue_date(m: re.Match) -> tuple[str | None, str | None]:
     y, mo, d = m.group("y"), m.group("m"), m.group("d")
     mo, d = (x.replace(" ", "") if x else x for x in (mo, d))  # "tháng 0 6": a digit set apart
     if not y:
@@ -65,8 +67,10 @@ def parse_header(z: Zones) -> Header:
 
 
 _TRAILING_NAME = re.compile(r"^(?P<head>.*?[A-ZÀ-ỸĐ]{2,}[^a-zà-ỹđ]*?)\s+(?P<name>(?:[A-ZÀ-ỸĐ][a-zà-ỹđ]+\s*){2,6})$")
-_POSITION_START = re.compile(r"\b(?:PHÓ\s|(?:CHỦ TỊCH|GIÁM ĐỐC|THỦ TƯỚNG|BỘ TRƯỞNG|TRƯỞNG BAN|TRƯỞNG ĐOÀN|"
-                             r"CHÁNH VĂN PHÒNG|VIỆN TRƯỞNG|CỤC TRƯỞNG|VỤ TRƯỞNG|BÍ THƯ)$)")
+_POSITION_START = re.compile(
+    r"\b(?:PHÓ\s|(?:CHỦ TỊCH|GIÁM ĐỐC|THỦ TƯỚNG|BỘ TRƯỞNG|TRƯỞNG BAN|TRƯỞNG ĐOÀN|"
+    r"CHÁNH VĂN PHÒNG|VIỆN TRƯỞNG|CỤC TRƯỞNG|VỤ TRƯỞNG|BÍ THƯ)$)"
+)
 
 
 def unflatten_closing(lines: list[str]) -> list[str]:
@@ -88,22 +92,25 @@ def unflatten_closing(lines: list[str]) -> list[str]:
             if auth:
                 pos = _POSITION_START.search(head, auth.end())
                 if pos and pos.start() > auth.end():
-                    parts = [head[:pos.start()].strip(), head[pos.start():].strip()]
+                    parts = [head[: pos.start()].strip(), head[pos.start() :].strip()]
             out += parts + [m.group("name").strip()]
             continue
         out.append(line)
     return out
 
 
-_ADOPTED = re.compile(r"\b(?:thông qua|ký ban hành|ban hành)\b[^.;]{0,80}?\bngày\s+(?P<d>\d{1,2})\s+tháng\s+"
-                      r"(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})", re.I)
+_ADOPTED = re.compile(
+    r"\b(?:thông qua|ký ban hành|ban hành)\b[^.;]{0,80}?\bngày\s+(?P<d>\d{1,2})\s+tháng\s+"
+    r"(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})",
+    re.I,
+)
 
 
 def _date_from_adoption(z: Zones, h: Header) -> None:
     """A resolution prints no place-and-date line: its date is the day it was adopted,
     in the sentence that closes the body (``… thông qua tại Phiên họp thứ 49 ngày 26
     tháng 9 năm 2025``)."""
-    paras = z.paragraphs[z.body[0]:z.closing[1]]
+    paras = z.paragraphs[z.body[0] : z.closing[1]]
     for p in reversed(paras[-12:]):
         m = _ADOPTED.search(p.text)
         if m:
@@ -120,8 +127,9 @@ def _parse_closing(z: Zones, h: Header) -> None:
         if rest:
             h.recipients.append(_ITEM.sub("", rest).rstrip(";,. "))
         i = 1
-    while i < len(lines) and (_ITEM.match(lines[i]) or not (AUTHORITY.match(lines[i]) or _is_upper(lines[i])
-                                                           or looks_like_name(lines[i]))):
+    while i < len(lines) and (
+        _ITEM.match(lines[i]) or not (AUTHORITY.match(lines[i]) or _is_upper(lines[i]) or looks_like_name(lines[i]))
+    ):
         item = _ITEM.sub("", lines[i]).strip().rstrip(";,").strip()
         if item:
             h.recipients.append(item)
@@ -140,13 +148,13 @@ def _parse_closing(z: Zones, h: Header) -> None:
     h.signer_position = " ".join(position) or None
 
 
-def _issuer_from_appendix(z: Zones) -> Optional[str]:
+def _issuer_from_appendix(z: Zones) -> str | None:
     """The issuing body printed above an appendix (``ỦY BAN NHÂN DÂN`` / ``HUYỆN …``)."""
-    paras = z.paragraphs[z.appendix[0]:z.appendix[1]]
+    paras = z.paragraphs[z.appendix[0] : z.appendix[1]]
     for k, para in enumerate(paras[:12]):
         if re.match(r"^(ỦY|UỶ) BAN NHÂN DÂN|^SỞ |^UBND ", para.text):
             block = [para.text]
-            for nxt in paras[k + 1:k + 3]:
+            for nxt in paras[k + 1 : k + 3]:
                 if nxt.gap_before or not _is_upper(nxt.text) or "CỘNG HÒA" in nxt.text:
                     break
                 block.append(nxt.text)
@@ -191,7 +199,7 @@ def apply_stamp(h: Header, overlays) -> None:
         h.issue_date_source = "printed"
 
 
-def _stamped_date(h: Header, overlays) -> Optional[str]:
+def _stamped_date(h: Header, overlays) -> str | None:
     printed = (h.issue_date or "").split("-")
     candidates: list[str] = []
     for ov in overlays:  # a day written into the blank of the date line first
@@ -209,7 +217,6 @@ def _stamped_date(h: Header, overlays) -> Optional[str]:
                     signed.append(value)
         candidates = sorted(signed)[-1:]
     for value in candidates:
-        if value.split("-")[:len(printed)] == printed or not h.issue_date:
+        if value.split("-")[: len(printed)] == printed or not h.issue_date:
             return value
     return None
-

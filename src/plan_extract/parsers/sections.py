@@ -1,6 +1,7 @@
 """Numbered sections of the body (SPEC section 3): roman, arabic, dotted, letter
 and article labels, levels by the stack of open styles, titles with page-break
 continuations rejoined and footnote marks removed."""
+
 from __future__ import annotations
 
 from ..ir import Paragraph
@@ -40,11 +41,27 @@ def parse_sections(paragraphs: list[Paragraph], clean=lambda s: s) -> tuple[list
         close_text()
         key = (kind, label, parent)
         if key in seen:
-            warnings.append(warning("repeated_section_label", f"repeated section label {label} ({kind}) "
-                                    f"at line {p.prov.line}", page=p.prov.page, line=p.prov.line))
+            warnings.append(
+                warning(
+                    "repeated_section_label",
+                    f"repeated section label {label} ({kind}) at line {p.prov.line}",
+                    page=p.prov.page,
+                    line=p.prov.line,
+                )
+            )
         seen.add(key)
         stack.append((style, len(sections)))
-        sections.append(Section(label=label, kind=kind, level=len(stack), title=one_line(clean(m.group("title"))),
-                                text="", parent=parent, line=p.prov.line, page=p.prov.page))
+        sections.append(
+            Section(
+                label=label,
+                kind=kind,
+                level=len(stack),
+                title=one_line(clean(m.group("title"))),
+                text="",
+                parent=parent,
+                line=p.prov.line,
+                page=p.prov.page,
+            )
+        )
     close_text()
     return sections, warnings

@@ -1,12 +1,13 @@
 """One reader per input format, each filling the same intermediate representation
 (:mod:`plan_extract.ir`). ``read(path)`` names the format from the file's content and
 extension (:func:`sniff_format`) and picks its reader from :data:`READERS`."""
+
 from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, Optional
 
 from ..errors import Empty, Unreadable, Unsupported, limit_error  # noqa: F401 - limit_error: re-exported
 from ..ir import DocumentIR, SourceInfo
@@ -16,15 +17,18 @@ TEXT_EXTENSIONS = {".txt", ".md", ".markdown", ".text"}
 HTML_EXTENSIONS = {".html", ".htm", ".xhtml"}
 SOFFICE_EXTENSIONS = {".doc", ".odt", ".rtf"}  # converted to .docx by LibreOffice
 SUPPORTED_EXTENSIONS = TEXT_EXTENSIONS | HTML_EXTENSIONS | SOFFICE_EXTENSIONS | {".docx", ".pdf"}
-_HTML_START = re.compile(rb"^\s*(?:<\?xml[^>]{0,200}\?>\s*)?(?:<!--.{0,2000}?-->\s*)*"
-                         rb"<(?:!doctype\s+html|html)\b", re.I | re.S)
+_HTML_START = re.compile(
+    rb"^\s*(?:<\?xml[^>]{0,200}\?>\s*)?(?:<!--.{0,2000}?-->\s*)*"
+    rb"<(?:!doctype\s+html|html)\b",
+    re.I | re.S,
+)
 
 
 def _looks_like_html(data: bytes) -> bool:
     head = data[:4096]
     for bom, enc in ((b"\xef\xbb\xbf", None), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
         if head.startswith(bom):
-            head = head[len(bom):]
+            head = head[len(bom) :]
             if enc:
                 head = head.decode(enc, "ignore").encode("ascii", "ignore")
             break
@@ -55,8 +59,7 @@ def sniff_format(path: Path, data: bytes) -> str:
 
 
 def source_info(path: Path, data: bytes, fmt: str, sha256: str | None = None) -> SourceInfo:
-    return SourceInfo(path=str(path), format=fmt, sha256=sha256 or hashlib.sha256(data).hexdigest(),
-                      size=len(data))
+    return SourceInfo(path=str(path), format=fmt, sha256=sha256 or hashlib.sha256(data).hexdigest(), size=len(data))
 
 
 Reader = Callable[[Path, bytes, SourceInfo, ReaderOptions], DocumentIR]
@@ -68,31 +71,37 @@ Reader = Callable[[Path, bytes, SourceInfo, ReaderOptions], DocumentIR]
 # Word readers take a third of a second to import, which a batch of text files saves)
 def _text(path: Path, data: bytes, info: SourceInfo, options: ReaderOptions) -> DocumentIR:
     from .text import read_text
+
     return read_text(data, info)
 
 
 def _docx(path: Path, data: bytes, info: SourceInfo, options: ReaderOptions) -> DocumentIR:
     from .docx import read_docx
+
     return read_docx(data, info)
 
 
 def _doc(path: Path, data: bytes, info: SourceInfo, options: ReaderOptions) -> DocumentIR:
     from .docx import read_doc
+
     return read_doc(path, data, info)
 
 
 def _converted(path: Path, data: bytes, info: SourceInfo, options: ReaderOptions) -> DocumentIR:
     from .docx import read_converted
+
     return read_converted(path, data, info, info.format)
 
 
 def _pdf(path: Path, data: bytes, info: SourceInfo, options: ReaderOptions) -> DocumentIR:
     from .pdf import read_pdf
+
     return read_pdf(data, info, options)
 
 
 def _html(path: Path, data: bytes, info: SourceInfo, options: ReaderOptions) -> DocumentIR:
     from .html import read_html
+
     return read_html(data, info)
 
 
@@ -110,8 +119,9 @@ READERS: dict[str, Reader] = {
 }
 
 
-def read(path: Path | str, data: bytes | None = None, sha256: str | None = None,
-         options: Optional[ReaderOptions] = None) -> DocumentIR:
+def read(
+    path: Path | str, data: bytes | None = None, sha256: str | None = None, options: ReaderOptions | None = None
+) -> DocumentIR:
     """Read one input into the IR; raises :class:`ReadError` with a one-line reason.
     ``sha256``: the content hash of ``data``, when the caller has it already;
     ``options``: the readers' settings (:class:`~plan_extract.options.ReaderOptions`)."""

@@ -13,30 +13,53 @@ package; its API stops short of merged cells, list numbers and content controls)
   cell they belong to, cell paragraphs joined with ``\\n``;
 * footnotes → ``¹ text`` paragraphs after the block that cites them.
 """
+
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Optional, Union
 
 from lxml import etree
 
 from ..errors import Damaged, Empty, Encrypted, Unsafe
 from ..ir import Block, Cell, DocumentIR, Paragraph, Provenance, Row, SourceInfo, Table
 from ..model import warning
-from .docx_numbering import W, Numbering, on, wval
+from .docx_numbering import Numbering, W, on, wval
 from .docx_package import open_document, parse_xml
 from .docx_styles import ParaFormat, Styles
 from .soffice import convert_with_soffice
 from .tablekind import is_layout_table
 
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
-_SKIP = {W + t for t in ("pPr", "rPr", "del", "moveFrom", "instrText", "delText", "fldData",
-                         "commentReference", "annotationRef", "endnoteReference", "proofErr",
-                         "bookmarkStart", "bookmarkEnd", "permStart", "permEnd", "sectPr",
-                         "tblPr", "trPr", "tcPr", "tblGrid", "sym")}
+_SKIP = {
+    W + t
+    for t in (
+        "pPr",
+        "rPr",
+        "del",
+        "moveFrom",
+        "instrText",
+        "delText",
+        "fldData",
+        "commentReference",
+        "annotationRef",
+        "endnoteReference",
+        "proofErr",
+        "bookmarkStart",
+        "bookmarkEnd",
+        "permStart",
+        "permEnd",
+        "sectPr",
+        "tblPr",
+        "trPr",
+        "tcPr",
+        "tblGrid",
+        "sym",
+    )
+}
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u3000\ufeff]+")
 _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 _PAGE = "\x0c"  # page break marker inside collected run text
@@ -75,7 +98,7 @@ class _Para:
     lines: list[str]
     breaks: list[bool]  # a page break before each line
     page: int = 1
-    fmt: Optional[ParaFormat] = None
+    fmt: ParaFormat | None = None
 
 
 @dataclass
@@ -90,13 +113,13 @@ class _Walker:
     rendered_breaks: int = 0  # w:lastRenderedPageBreak seen so far: Word's own page count
     _text_seen: bool = False
     _start_page: int = 1
-    task_width: Optional[int] = None  # width of the last task table, for continuations
+    task_width: int | None = None  # width of the last task table, for continuations
 
     # -- containers --------------------------------------------------------------
     def container(self, el: etree._Element, top_level: bool = False) -> list[Block]:
         """The blocks of a body, cell, text box or content control, in order."""
         out: list[Block] = []
-        prev: Optional[_Para] = None
+        prev: _Para | None = None
         for child in _children(el):
             if child.tag == W + "p":
                 para, boxes = self.paragraph(child)
@@ -118,12 +141,17 @@ class _Walker:
     def _para_blocks(self, para: _Para) -> list[Paragraph]:
         blocks: list[Paragraph] = []
         for i, line in enumerate(para.lines):
-            blocks.append(Paragraph(line, Provenance(self.path, page=para.page), gap_before=(i == 0),
-                                    page_break_before=para.breaks[i]))
+            blocks.append(
+                Paragraph(
+                    line, Provenance(self.path, page=para.page), gap_before=(i == 0), page_break_before=para.breaks[i]
+                )
+            )
         return blocks
 
     def _flush_notes(self) -> list[Block]:
-        notes: list[Block] = [Paragraph(t, Provenance(self.path, page=self.rendered_breaks + 1)) for t in self.note_queue]
+        notes: list[Block] = [
+            Paragraph(t, Provenance(self.path, page=self.rendered_breaks + 1)) for t in self.note_queue
+        ]
         self.note_queue.clear()
         return notes
 
@@ -227,11 +255,16 @@ class _Walker:
         self.pending_break = False
         width = max((sum(c.span for c in row) for row in grid), default=0)
         self.task_width = width
-        rows = [Row([Cell(c.text, c.span, c.v_merged, c.bold) for c in row], Provenance(self.path, page=pg),
-                    header_hint=hdr) for row, hdr, pg in zip(grid, headers, pages) if row]
+        rows = [
+            Row(
+                [Cell(c.text, c.span, c.v_merged, c.bold) for c in row], Provenance(self.path, page=pg), header_hint=hdr
+            )
+            for row, hdr, pg in zip(grid, headers, pages)
+            if row
+        ]
         return [Table(rows, Provenance(self.path, page=page), layout=False, page_break_before=brk)]
 
-    def _row_cells(self, tr: etree._Element, trpr: Optional[etree._Element]) -> list[_CellRead]:
+    def _row_cells(self, tr: etree._Element, trpr: etree._Element | None) -> list[_CellRead]:
         cells: list[_CellRead] = []
         col = 0
         before = min(max(0, _int(wval(trpr.find(W + "gridBefore")) if trpr is not None else None)), MAX_SPAN)
@@ -293,15 +326,14 @@ def _all_bold(tc: etree._Element) -> bool:
 def _one_block(prev: _Para, para: _Para) -> bool:
     """Consecutive centred paragraphs with no space between them: one visual block."""
     a, b = prev.fmt, para.fmt
-    return bool(a and b and a.centred and b.centred and a.after == 0 and b.before == 0
-                and not any(para.breaks[:1]))
+    return bool(a and b and a.centred and b.centred and a.after == 0 and b.before == 0 and not any(para.breaks[:1]))
 
 
 @dataclass
 class _CellRead:
     col: int
     span: int
-    vmerge: Optional[str]  # None, "restart" or "continue"
+    vmerge: str | None  # None, "restart" or "continue"
     blocks: list[Block]
     bold: bool = False
     text: str = ""
@@ -390,7 +422,7 @@ def _cells(tr: etree._Element) -> Iterator[etree._Element]:
                 yield from _cells(inner)
 
 
-def _int(value: Optional[str]) -> int:
+def _int(value: str | None) -> int:
     try:
         return int(value) if value else 0
     except ValueError:
@@ -398,14 +430,14 @@ def _int(value: Optional[str]) -> int:
 
 
 # -- package ---------------------------------------------------------------------------
-def _part_xml(document, reltype: str) -> Optional[bytes]:
+def _part_xml(document, reltype: str) -> bytes | None:
     try:
         return document.part.part_related_by(reltype).blob
     except (KeyError, AttributeError):
         return None
 
 
-def _parsed(document, reltype: str) -> Optional[etree._Element]:
+def _parsed(document, reltype: str) -> etree._Element | None:
     """A related part parsed with entities, DTDs and network off (None when absent)."""
     xml = _part_xml(document, reltype)
     if not xml:
@@ -417,7 +449,7 @@ def _parsed(document, reltype: str) -> Optional[etree._Element]:
     return parse_xml(xml, name)
 
 
-def _footnotes(root: Optional[etree._Element]) -> dict[str, str]:
+def _footnotes(root: etree._Element | None) -> dict[str, str]:
     if root is None:
         return {}
     out: dict[str, str] = {}
@@ -441,8 +473,12 @@ def read_docx(data: bytes, info: SourceInfo) -> DocumentIR:
     document = open_document(data)
     styles = _parsed(document, RT.STYLES)
     numbering = Numbering(_parsed(document, RT.NUMBERING), styles)
-    walker = _Walker(path=info.path, numbering=numbering, styles=Styles(styles),
-                     footnotes=_footnotes(_parsed(document, RT.FOOTNOTES)))
+    walker = _Walker(
+        path=info.path,
+        numbering=numbering,
+        styles=Styles(styles),
+        footnotes=_footnotes(_parsed(document, RT.FOOTNOTES)),
+    )
     body = document.element.body
     if body is None:
         raise Damaged("damaged .docx: word/document.xml has no body")
@@ -466,8 +502,7 @@ def _number_lines(blocks: list[Block], path: str, pages_known: bool) -> list[Blo
         if isinstance(b, Paragraph):
             line += 1
             page = b.prov.page if pages_known else None
-            out.append(Paragraph(b.text, Provenance(path, page=page, line=line), b.gap_before,
-                                 b.page_break_before))
+            out.append(Paragraph(b.text, Provenance(path, page=page, line=line), b.gap_before, b.page_break_before))
         else:
             rows = []
             first = line + 1
@@ -480,7 +515,7 @@ def _number_lines(blocks: list[Block], path: str, pages_known: bool) -> list[Blo
     return out
 
 
-def read_doc(path: Union[str, Path], data: bytes, info: SourceInfo) -> DocumentIR:
+def read_doc(path: str | Path, data: bytes, info: SourceInfo) -> DocumentIR:
     """Old binary Word: converted to .docx by LibreOffice, then read as such."""
     if _ENCRYPTED_OLE in data:
         raise Encrypted("password-protected Word document (encrypted package)")
@@ -490,7 +525,7 @@ def read_doc(path: Union[str, Path], data: bytes, info: SourceInfo) -> DocumentI
     return doc
 
 
-def read_converted(path: Union[str, Path], data: bytes, info: SourceInfo, fmt: str) -> DocumentIR:
+def read_converted(path: str | Path, data: bytes, info: SourceInfo, fmt: str) -> DocumentIR:
     """An OpenDocument or RTF file: converted to .docx by LibreOffice, then read as such."""
     converted = convert_with_soffice(path, data, "docx", source_format=fmt)
     doc = read_docx(converted, info)

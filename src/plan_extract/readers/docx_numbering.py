@@ -6,10 +6,10 @@ its style's ``w:numPr``. :class:`Numbering` replays the counters in document ord
 that a TT cell numbered by Word reads ``1.``, ``2.``, ``II`` as printed (SPEC section 2,
 rule 5). Bullets come out as ``-`` (or ``+`` when the bullet is a plus sign).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional
 
 from lxml import etree
 
@@ -18,13 +18,13 @@ W = "{%s}" % W_NS
 _OFF = {"0", "false", "off"}
 
 
-def wval(el: Optional[etree._Element], default: Optional[str] = None) -> Optional[str]:
+def wval(el: etree._Element | None, default: str | None = None) -> str | None:
     if el is None:
         return default
     return el.get(W + "val", default)
 
 
-def on(el: Optional[etree._Element]) -> bool:
+def on(el: etree._Element | None) -> bool:
     """A WordprocessingML toggle (``<w:b/>``, ``<w:tblHeader w:val="0"/>``)."""
     return el is not None and (el.get(W + "val") or "1").lower() not in _OFF
 
@@ -34,7 +34,7 @@ class Level:
     start: int = 1
     fmt: str = "decimal"
     text: str = "%1."
-    restart: Optional[int] = None  # w:lvlRestart: restart after this (1-based) level
+    restart: int | None = None  # w:lvlRestart: restart after this (1-based) level
     legal: bool = False  # w:isLgl: all levels shown as decimal
 
 
@@ -45,7 +45,7 @@ class NumInstance:
     start_overrides: dict[int, int] = field(default_factory=dict)
 
 
-def _parse_level(lvl: etree._Element, base: Optional[Level] = None) -> Level:
+def _parse_level(lvl: etree._Element, base: Level | None = None) -> Level:
     out = Level(**vars(base)) if base else Level()
     start = lvl.find(W + "start")
     if start is not None:
@@ -63,7 +63,7 @@ def _parse_level(lvl: etree._Element, base: Optional[Level] = None) -> Level:
     return out
 
 
-def _int(value: Optional[str], default: int) -> int:
+def _int(value: str | None, default: int) -> int:
     try:
         return int(value) if value is not None else default
     except ValueError:
@@ -77,8 +77,21 @@ def to_roman(n: int) -> str:
     if n <= 0 or n > MAX_DRAWN:
         return str(n)
     parts = []
-    for value, sym in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
-                       (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+    for value, sym in (
+        (1000, "M"),
+        (900, "CM"),
+        (500, "D"),
+        (400, "CD"),
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
+    ):
         count, n = divmod(n, value)
         parts.append(sym * count)
     return "".join(parts)
@@ -114,13 +127,13 @@ def bullet_label(text: str) -> str:
 class Numbering:
     """Counters of every list in the document, advanced paragraph by paragraph."""
 
-    def __init__(self, numbering: Optional[etree._Element], styles: Optional[etree._Element]):
+    def __init__(self, numbering: etree._Element | None, styles: etree._Element | None):
         """``numbering.xml`` and ``styles.xml`` as parsed (entities and DTDs off, see
         :mod:`.docx_package`); None when the document has none."""
         self.abstracts: dict[str, dict[int, Level]] = {}
         self.abstract_style_link: dict[str, str] = {}
         self.nums: dict[str, NumInstance] = {}
-        self.style_numpr: dict[str, tuple[Optional[str], Optional[int]]] = {}
+        self.style_numpr: dict[str, tuple[str | None, int | None]] = {}
         self.style_based_on: dict[str, str] = {}
         self.counters: dict[str, dict[int, int]] = {}
         self.started: set[str] = set()
@@ -133,8 +146,7 @@ class Numbering:
     def _load_numbering(self, root: etree._Element) -> None:
         for an in root.iter(W + "abstractNum"):
             aid = an.get(W + "abstractNumId", "")
-            self.abstracts[aid] = {_int(lvl.get(W + "ilvl"), 0): _parse_level(lvl)
-                                   for lvl in an.findall(W + "lvl")}
+            self.abstracts[aid] = {_int(lvl.get(W + "ilvl"), 0): _parse_level(lvl) for lvl in an.findall(W + "lvl")}
             link = an.find(W + "numStyleLink")
             if link is not None:
                 self.abstract_style_link[aid] = wval(link, "") or ""
@@ -164,7 +176,7 @@ class Numbering:
                 self.style_numpr[sid] = (nid, _int(wval(ilvl), 0) if ilvl is not None else None)
 
     # -- resolving -----------------------------------------------------------------
-    def _style_numpr(self, style_id: Optional[str]) -> tuple[Optional[str], Optional[int]]:
+    def _style_numpr(self, style_id: str | None) -> tuple[str | None, int | None]:
         seen: set[str] = set()
         while style_id and style_id not in seen:
             seen.add(style_id)
@@ -184,10 +196,10 @@ class Numbering:
                 levels = self.abstracts.get(target.abstract_id, {})
         return levels
 
-    def resolve(self, ppr: Optional[etree._Element]) -> tuple[Optional[str], int]:
+    def resolve(self, ppr: etree._Element | None) -> tuple[str | None, int]:
         """(numId, ilvl) of a paragraph, from its own numPr or its style's."""
-        nid: Optional[str] = None
-        ilvl: Optional[int] = None
+        nid: str | None = None
+        ilvl: int | None = None
         style_id = wval(ppr.find(W + "pStyle")) if ppr is not None else None
         if ppr is not None:
             numpr = ppr.find(W + "numPr")
@@ -201,7 +213,7 @@ class Numbering:
             ilvl = ilvl if ilvl is not None else silvl
         return nid, ilvl or 0
 
-    def label(self, ppr: Optional[etree._Element]) -> Optional[str]:
+    def label(self, ppr: etree._Element | None) -> str | None:
         """Advance the paragraph's list and return the label it shows (None when the
         paragraph is not numbered)."""
         nid, ilvl = self.resolve(ppr)

@@ -22,21 +22,21 @@ and network access off (:func:`parse_xml`; python-docx's own parser is built wit
 ``resolve_entities=False`` and lxml's defaults ``load_dtd=False``,
 ``no_network=True``).
 """
+
 from __future__ import annotations
 
 import io
 import zipfile
 import zlib
-from typing import Optional
 
 from lxml import etree
 
 from ..errors import Damaged, Encrypted, ReadError, TooLarge, Unsafe, Unsupported, limit_error
 
 MB = 1024 * 1024
-MAX_PART_BYTES = 128 * MB     # one part, inflated (a long plan's document.xml is a few MB)
-MAX_TOTAL_BYTES = 512 * MB    # all parts, inflated
-MAX_RATIO = 100               # inflated / compressed, for parts above RATIO_FLOOR
+MAX_PART_BYTES = 128 * MB  # one part, inflated (a long plan's document.xml is a few MB)
+MAX_TOTAL_BYTES = 512 * MB  # all parts, inflated
+MAX_RATIO = 100  # inflated / compressed, for parts above RATIO_FLOOR
 RATIO_FLOOR = 8 * MB
 MAX_MEMBERS = 10_000
 _EOCD = b"PK\x05\x06"
@@ -51,8 +51,9 @@ def size_text(n: float) -> str:
 
 def safe_parser() -> etree.XMLParser:
     """No entity substitution, no DTD loading, no network, lxml's depth and size caps."""
-    return etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True, dtd_validation=False,
-                           huge_tree=False)
+    return etree.XMLParser(
+        resolve_entities=False, load_dtd=False, no_network=True, dtd_validation=False, huge_tree=False
+    )
 
 
 def parse_xml(xml: bytes, name: str) -> etree._Element:
@@ -72,14 +73,13 @@ def parse_xml(xml: bytes, name: str) -> etree._Element:
 MAX_DEPTH = 256  # libxml2's cap without XML_PARSE_HUGE, which safe_parser keeps
 
 
-def xml_error(exc: Exception, xml: Optional[bytes] = None, name: Optional[str] = None) -> ReadError:
+def xml_error(exc: Exception, xml: bytes | None = None, name: str | None = None) -> ReadError:
     """The reason a part did not parse: nested deeper than :data:`MAX_DEPTH` when its
     elements are (counted on the part itself), else damaged."""
     msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     where = f"{name}: " if name else ""
     if xml is not None and nested_deeper_than(xml, MAX_DEPTH):
-        return Unsafe(f"rejected .docx: {where}XML nested more than {MAX_DEPTH} levels deep "
-                         "(tables inside tables?)")
+        return Unsafe(f"rejected .docx: {where}XML nested more than {MAX_DEPTH} levels deep (tables inside tables?)")
     return Damaged(f"damaged .docx: {where}XML not well-formed ({msg[:160]})")
 
 
@@ -89,8 +89,14 @@ def nested_deeper_than(xml: bytes, limit: int) -> bool:
     element past the limit; a part that is damaged before that is not."""
     depth = 0
     try:
-        for event, _el in etree.iterparse(io.BytesIO(xml), events=("start", "end"), resolve_entities=False,
-                                          load_dtd=False, no_network=True, huge_tree=True):
+        for event, _el in etree.iterparse(
+            io.BytesIO(xml),
+            events=("start", "end"),
+            resolve_entities=False,
+            load_dtd=False,
+            no_network=True,
+            huge_tree=True,
+        ):
             depth += 1 if event == "start" else -1
             if depth > limit:
                 return True
@@ -99,8 +105,9 @@ def nested_deeper_than(xml: bytes, limit: int) -> bool:
     return False
 
 
-_DECLARATIONS = tuple(word.encode(enc) for word in ("<!doctype", "<!entity")
-                      for enc in ("ascii", "utf-16-le", "utf-16-be"))
+_DECLARATIONS = tuple(
+    word.encode(enc) for word in ("<!doctype", "<!entity") for enc in ("ascii", "utf-16-le", "utf-16-be")
+)
 _OVERLAP = max(len(d) for d in _DECLARATIONS) - 1
 _CHUNK = 1 << 20
 
@@ -130,14 +137,14 @@ def _has_dtd(el: etree._Element) -> bool:
 
 
 def _dtd_error(name: str) -> ReadError:
-    return Unsafe(f"rejected .docx: {name} declares a DTD (<!DOCTYPE …>, XML entities), "
-                     "which no Word file has; not read")
+    return Unsafe(
+        f"rejected .docx: {name} declares a DTD (<!DOCTYPE …>, XML entities), which no Word file has; not read"
+    )
 
 
 def _zip_error(data: bytes, exc: Exception) -> ReadError:
-    if _EOCD not in data[-(65536 + 22):]:
-        return Damaged("damaged .docx: truncated zip (the end of the archive, its table of contents, "
-                         "is missing)")
+    if _EOCD not in data[-(65536 + 22) :]:
+        return Damaged("damaged .docx: truncated zip (the end of the archive, its table of contents, is missing)")
     return Damaged(f"damaged .docx: zip archive unreadable ({str(exc)[:160] or type(exc).__name__})")
 
 
@@ -172,15 +179,20 @@ def _check_members(infos: list[zipfile.ZipInfo]) -> None:
     for info in infos:
         size, packed = info.file_size, info.compress_size
         if size > MAX_PART_BYTES:
-            raise TooLarge(f"rejected .docx: {info.filename} would inflate to {size_text(size)} "
-                            f"(limit {size_text(MAX_PART_BYTES)}; zip bomb?)")
+            raise TooLarge(
+                f"rejected .docx: {info.filename} would inflate to {size_text(size)} "
+                f"(limit {size_text(MAX_PART_BYTES)}; zip bomb?)"
+            )
         if size > RATIO_FLOOR and size > MAX_RATIO * max(packed, 1):
-            raise Unsafe(f"rejected .docx: {info.filename} would inflate {size / max(packed, 1):.0f} times, "
-                            f"{size_text(packed)} to {size_text(size)} (zip bomb?)")
+            raise Unsafe(
+                f"rejected .docx: {info.filename} would inflate {size / max(packed, 1):.0f} times, "
+                f"{size_text(packed)} to {size_text(size)} (zip bomb?)"
+            )
         total += size
         if total > MAX_TOTAL_BYTES:
-            raise TooLarge(f"rejected .docx: its parts would inflate to more than {size_text(MAX_TOTAL_BYTES)} "
-                            "(zip bomb?)")
+            raise TooLarge(
+                f"rejected .docx: its parts would inflate to more than {size_text(MAX_TOTAL_BYTES)} (zip bomb?)"
+            )
         if info.flag_bits & 0x1:
             raise Encrypted("encrypted .docx: its parts are password-protected")
 
@@ -202,12 +214,11 @@ def member_error(name: str, exc: Exception) -> ReadError:
     """A member whose deflate stream does not give what its header declares: too few
     or too many bytes, or bytes whose CRC-32 differs (:mod:`zipfile` checks both)."""
     if isinstance(exc, (zipfile.BadZipFile, EOFError)):
-        return Damaged(f"damaged .docx: {name} does not inflate to what its header declares "
-                         "(size or CRC-32 wrong)")
+        return Damaged(f"damaged .docx: {name} does not inflate to what its header declares (size or CRC-32 wrong)")
     return Damaged(f"damaged .docx: {name} unreadable ({str(exc)[:160] or type(exc).__name__})")
 
 
-def _deepest_part(data: bytes) -> Optional[bytes]:
+def _deepest_part(data: bytes) -> bytes | None:
     """The first XML part nested deeper than :data:`MAX_DEPTH`, if any (python-docx
     does not say which part it failed to parse)."""
     try:

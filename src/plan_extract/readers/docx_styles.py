@@ -2,10 +2,10 @@
 space before and after a paragraph, resolved from direct formatting, the paragraph
 style chain and the document defaults. Two consecutive centred paragraphs with no
 space between them read as one block (a title set as two paragraphs)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
 
 from lxml import etree
 
@@ -14,7 +14,7 @@ from .docx_numbering import W, wval
 
 @dataclass(frozen=True)
 class ParaFormat:
-    align: Optional[str]  # w:jc value: left/start, center, right/end, both, …
+    align: str | None  # w:jc value: left/start, center, right/end, both, …
     before: int  # twips
     after: int
 
@@ -24,12 +24,12 @@ class ParaFormat:
 
 
 class Styles:
-    def __init__(self, root: Optional[etree._Element]):
+    def __init__(self, root: etree._Element | None):
         """``styles.xml`` as parsed (entities and DTDs off); None when absent."""
-        self.ppr: dict[str, Optional[etree._Element]] = {}
+        self.ppr: dict[str, etree._Element | None] = {}
         self.based_on: dict[str, str] = {}
-        self.default_style: Optional[str] = None
-        self.defaults: Optional[etree._Element] = None
+        self.default_style: str | None = None
+        self.defaults: etree._Element | None = None
         if root is not None:
             self.defaults = root.find(f"{W}docDefaults/{W}pPrDefault/{W}pPr")
             for st in root.iter(W + "style"):
@@ -43,7 +43,7 @@ class Styles:
                 if st.get(W + "default") in ("1", "true"):
                     self.default_style = sid
 
-    def _chain(self, ppr: Optional[etree._Element]) -> list[etree._Element]:
+    def _chain(self, ppr: etree._Element | None) -> list[etree._Element]:
         chain = [ppr] if ppr is not None else []
         sid = wval(ppr.find(W + "pStyle")) if ppr is not None else None
         sid = sid or self.default_style
@@ -58,7 +58,7 @@ class Styles:
             chain.append(self.defaults)
         return chain
 
-    def format(self, ppr: Optional[etree._Element]) -> ParaFormat:
+    def format(self, ppr: etree._Element | None) -> ParaFormat:
         chain = self._chain(ppr)
         align = next((wval(el.find(W + "jc")) for el in chain if el.find(W + "jc") is not None), None)
 

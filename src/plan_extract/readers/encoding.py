@@ -1,6 +1,7 @@
 """Decoding text inputs: UTF-8 (with or without BOM), UTF-16 (BOM or not), and
 Windows-1258 (whose tone marks are combining characters). The encoding is detected
 from the bytes, never assumed, and the result is normalised to NFC."""
+
 from __future__ import annotations
 
 import unicodedata
@@ -93,14 +94,17 @@ def _decode_legacy(data: bytes, utf8_error: UnicodeDecodeError) -> tuple[str, st
     try:
         text = data.decode("cp1258")
     except UnicodeDecodeError:
-        raise Damaged(f"undecodable text: not UTF-8 (invalid byte at offset {utf8_error.start}) "
-                        "and not Windows-1258") from None
+        raise Damaged(
+            f"undecodable text: not UTF-8 (invalid byte at offset {utf8_error.start}) and not Windows-1258"
+        ) from None
     nfc = unicodedata.normalize("NFC", text)
     has_combining = any(unicodedata.combining(ch) for ch in text)
     if has_combining or any(ch in _VIET_LETTERS for ch in nfc):
         return text, "windows-1258"
-    raise Damaged(f"undecodable text: not UTF-8 (invalid byte at offset {utf8_error.start}) "
-                    "and no Vietnamese text in Windows-1258")
+    raise Damaged(
+        f"undecodable text: not UTF-8 (invalid byte at offset {utf8_error.start}) "
+        "and no Vietnamese text in Windows-1258"
+    )
 
 
 def _decode_mixed(data: bytes) -> str | None:

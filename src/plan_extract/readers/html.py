@@ -28,16 +28,17 @@ Word's "save as web page" exports, read into the same IR as a Word file.
 :func:`tables_from_fragment` turns a fragment of ``<table>`` markup (as found inside
 Markdown) into IR tables with the same rules.
 """
+
 from __future__ import annotations
 
 import codecs
 import re
 import unicodedata
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator, Optional
 
-from lxml import etree
 import lxml.html
+from lxml import etree
 
 from ..errors import Damaged, Empty, NotAPlan, Unsafe
 from ..ir import Block, Cell, DocumentIR, Paragraph, Provenance, Row, SourceInfo, Table
@@ -55,19 +56,113 @@ _TAB = "\t"
 _BR = "\n"
 
 # elements whose content is never document text
-_DROP = {"script", "style", "noscript", "template", "head", "title", "meta", "link", "base", "iframe",
-         "frame", "frameset", "object", "embed", "applet", "param", "svg", "math", "canvas", "video",
-         "audio", "source", "track", "map", "img", "input", "select", "option", "optgroup", "textarea",
-         "button", "datalist", "output", "progress", "meter", "dialog", "xml"}
+_DROP = {
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "head",
+    "title",
+    "meta",
+    "link",
+    "base",
+    "iframe",
+    "frame",
+    "frameset",
+    "object",
+    "embed",
+    "applet",
+    "param",
+    "svg",
+    "math",
+    "canvas",
+    "video",
+    "audio",
+    "source",
+    "track",
+    "map",
+    "img",
+    "input",
+    "select",
+    "option",
+    "optgroup",
+    "textarea",
+    "button",
+    "datalist",
+    "output",
+    "progress",
+    "meter",
+    "dialog",
+    "xml",
+}
 # page chrome inside the body (semantic elements and ARIA roles of navigation)
 _CHROME = {"nav", "aside", "footer", "header", "menu"}
-_CHROME_ROLES = {"navigation", "banner", "contentinfo", "search", "menu", "menubar", "dialog",
-                 "alertdialog", "complementary", "toolbar", "tablist"}
-_BLOCK = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "blockquote",
-          "pre", "address", "center", "section", "article", "main", "figure", "figcaption", "table", "tr",
-          "td", "th", "tbody", "thead", "tfoot", "caption", "hr", "form", "fieldset", "legend", "details",
-          "summary", "body", "html", "nav", "aside", "footer", "header", "menu", "hgroup", "listing",
-          "plaintext", "xmp", "dir", "colgroup", "col"}
+_CHROME_ROLES = {
+    "navigation",
+    "banner",
+    "contentinfo",
+    "search",
+    "menu",
+    "menubar",
+    "dialog",
+    "alertdialog",
+    "complementary",
+    "toolbar",
+    "tablist",
+}
+_BLOCK = {
+    "p",
+    "div",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "ul",
+    "ol",
+    "dl",
+    "dt",
+    "dd",
+    "blockquote",
+    "pre",
+    "address",
+    "center",
+    "section",
+    "article",
+    "main",
+    "figure",
+    "figcaption",
+    "table",
+    "tr",
+    "td",
+    "th",
+    "tbody",
+    "thead",
+    "tfoot",
+    "caption",
+    "hr",
+    "form",
+    "fieldset",
+    "legend",
+    "details",
+    "summary",
+    "body",
+    "html",
+    "nav",
+    "aside",
+    "footer",
+    "header",
+    "menu",
+    "hgroup",
+    "listing",
+    "plaintext",
+    "xmp",
+    "dir",
+    "colgroup",
+    "col",
+}
 _HIDDEN_STYLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden|mso-hide\s*:\s*all)\b", re.I)
 _PAGE_BREAK = re.compile(r"page-break-before\s*:\s*always|break-before\s*:\s*page", re.I)
 _WORD_SECTION = re.compile(r"^WordSection\d+$")
@@ -75,9 +170,26 @@ _MARK_TEXT = re.compile(r"^\s*[\[(]?\s*\*?\d{1,3}\s*[\])]?\s*$")
 
 _QUOC_HIEU = "cong hoa xa hoi chu nghia viet nam"
 _NUMBER_CUE = re.compile(r"^Số\s*[:.]?\s*[^\s/]*\s*/\s*\w", re.I)
-_DOC_TYPES = {"ke hoach", "quyet dinh", "nghi quyet", "chi thi", "thong bao", "cong van", "bao cao",
-              "chuong trinh", "de an", "to trinh", "huong dan", "ket luan", "thong tu", "nghi dinh",
-              "luat", "phap lenh", "quy dinh", "quy che"}
+_DOC_TYPES = {
+    "ke hoach",
+    "quyet dinh",
+    "nghi quyet",
+    "chi thi",
+    "thong bao",
+    "cong van",
+    "bao cao",
+    "chuong trinh",
+    "de an",
+    "to trinh",
+    "huong dan",
+    "ket luan",
+    "thong tu",
+    "nghi dinh",
+    "luat",
+    "phap lenh",
+    "quy dinh",
+    "quy che",
+}
 _CLOSING_CUE = re.compile(r"^(?:Nơi\s+nhận|(?:KT|TM|TL|TUQ)\s*\.\s*\S)", re.I)
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,512}?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
 _XML_DECL = re.compile(rb"""^\s*<\?xml[^>]{0,200}?encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""", re.I)
@@ -108,7 +220,7 @@ def _tab_columns(line: str) -> list[str]:
 
 
 # -- decoding ------------------------------------------------------------------------------------
-def _codec(label: bytes) -> Optional[str]:
+def _codec(label: bytes) -> str | None:
     name = label.decode("ascii", "ignore").strip().lower()
     if name in ("iso-8859-1", "latin1", "latin-1", "us-ascii", "ascii"):
         name = "windows-1252"  # what browsers do with these labels
@@ -119,7 +231,7 @@ def _codec(label: bytes) -> Optional[str]:
     return name
 
 
-def declared_encoding(data: bytes) -> Optional[str]:
+def declared_encoding(data: bytes) -> str | None:
     """The encoding a page declares: an XML declaration, ``<meta charset>`` or the
     ``http-equiv`` content type (looked for in the first 64 KB)."""
     head = data[:65536]
@@ -138,7 +250,7 @@ def decode_html(data: bytes) -> tuple[str, str]:
     if declared and codecs.lookup(declared).name not in ("utf-8", "utf-16", "utf-16-le", "utf-16-be"):
         try:
             text = data.decode("utf-8")
-            if any(b > 127 for b in data[:1 << 20]):
+            if any(b > 127 for b in data[: 1 << 20]):
                 return unicodedata.normalize("NFC", text), "utf-8"
         except UnicodeDecodeError:
             pass
@@ -149,8 +261,9 @@ def decode_html(data: bytes) -> tuple[str, str]:
 
 # -- parsing and cleaning -------------------------------------------------------------------------
 def _parser() -> etree.HTMLParser:
-    return lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True,
-                                default_doctype=False, huge_tree=False)
+    return lxml.html.HTMLParser(
+        encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True, default_doctype=False, huge_tree=False
+    )
 
 
 def parse_html(text: str) -> etree._Element:
@@ -321,8 +434,10 @@ def find_body(root: etree._Element) -> Body:
                 closing = el
     start = start if start is not None else (first_number if first_number is not None else first_type)
     if start is None:
-        raise NotAPlan("not a plan document: the web page holds no document (no quốc hiệu, no 'Số …' line "
-                        "and no document type heading outside its navigation: an error, login or search page?)")
+        raise NotAPlan(
+            "not a plan document: the web page holds no document (no quốc hiệu, no 'Số …' line "
+            "and no document type heading outside its navigation: an error, login or search page?)"
+        )
     cand = start
     if closing is not None:
         ancestors = set(start.iterancestors()) | {start}
@@ -393,7 +508,7 @@ def _margins(el, default: bool) -> tuple[bool, bool]:
 class _Para:
     lines: list[str]
     breaks: list[bool]
-    el: Optional[object] = None
+    el: object | None = None
 
 
 @dataclass
@@ -406,7 +521,7 @@ class _Walker:
     note_queue: list[str] = field(default_factory=list)
     note_count: int = 0
     pending_break: bool = False
-    task_width: Optional[int] = None
+    task_width: int | None = None
     table_depth: int = 0
 
     # -- containers --------------------------------------------------------------------------
@@ -468,9 +583,22 @@ class _Walker:
                     para.lines.append(part)
                     para.breaks.append(self._take_break())
             self._emit(para, out, state)
-        elif tag in ("p", "h1", "h2", "h3", "h4", "h5", "h6", "dt", "dd", "caption", "legend", "summary",
-                     "figcaption", "address") and not any(c in self.has_block or _tag(c) in _BLOCK
-                                                          for c in el.iter() if c is not el):
+        elif tag in (
+            "p",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "dt",
+            "dd",
+            "caption",
+            "legend",
+            "summary",
+            "figcaption",
+            "address",
+        ) and not any(c in self.has_block or _tag(c) in _BLOCK for c in el.iter() if c is not el):
             parts: list[str] = []
             if el.text:
                 parts.append(_HTML_WS.sub(" ", el.text))
@@ -492,9 +620,19 @@ class _Walker:
         style = _style(el)
         m = re.search(r"list-style(?:-type)?\s*:\s*([\w-]+)", style)
         if m:
-            kind = {"none": "", "decimal": "1", "lower-alpha": "a", "lower-latin": "a", "upper-alpha": "A",
-                    "upper-latin": "A", "lower-roman": "i", "upper-roman": "I", "disc": "-", "circle": "-",
-                    "square": "-"}.get(m.group(1), kind)
+            kind = {
+                "none": "",
+                "decimal": "1",
+                "lower-alpha": "a",
+                "lower-latin": "a",
+                "upper-alpha": "A",
+                "upper-latin": "A",
+                "lower-roman": "i",
+                "upper-roman": "I",
+                "disc": "-",
+                "circle": "-",
+                "square": "-",
+            }.get(m.group(1), kind)
         try:
             n = int(el.get("start", "1")) if tag == "ol" else 1
         except ValueError:
@@ -545,8 +683,11 @@ class _Walker:
         prev = state["prev"]
         joined = prev is not None and self._one_block(prev, para)
         for i, line in enumerate(para.lines):
-            out.append(Paragraph(line, Provenance(self.path), gap_before=(i == 0 and not joined),
-                                 page_break_before=para.breaks[i]))
+            out.append(
+                Paragraph(
+                    line, Provenance(self.path), gap_before=(i == 0 and not joined), page_break_before=para.breaks[i]
+                )
+            )
         state["prev"] = para
 
     def _one_block(self, prev: _Para, para: _Para) -> bool:
@@ -615,12 +756,15 @@ class _Walker:
             return out
         self.pending_break = False
         self.task_width = max((sum(c.span for c in row) for row in grid), default=0)
-        rows = [Row([Cell(c.text, c.span, c.v_merged, c.bold) for c in row], Provenance(self.path), header_hint=hdr)
-                for row, hdr in zip(grid, headers) if row]
+        rows = [
+            Row([Cell(c.text, c.span, c.v_merged, c.bold) for c in row], Provenance(self.path), header_hint=hdr)
+            for row, hdr in zip(grid, headers)
+            if row
+        ]
         out.append(Table(rows, Provenance(self.path), layout=False, page_break_before=brk))
         return out
 
-    def _grid(self, tbl) -> tuple[list[list["_CellRead"]], list[bool], list[Block]]:
+    def _grid(self, tbl) -> tuple[list[list[_CellRead]], list[bool], list[Block]]:
         trs: list[tuple[etree._Element, bool]] = []
         captions: list[Block] = []
         for ch in tbl:
@@ -639,7 +783,7 @@ class _Walker:
             row: list[_CellRead] = []
             col = 0
 
-            def fill_covered() -> None:
+            def fill_covered(row: list[_CellRead] = row) -> None:
                 nonlocal col
                 while col in pending:
                     origin, left = pending[col]
@@ -764,8 +908,21 @@ def _list_label(kind: str, n: int) -> str:
             s = chr(ord("a") + rem) + s
         return (s if kind == "a" else s.upper()) + "."
     if kind in ("i", "I") and 0 < n < 4000:
-        vals = [(1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"),
-                (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
+        vals = [
+            (1000, "m"),
+            (900, "cm"),
+            (500, "d"),
+            (400, "cd"),
+            (100, "c"),
+            (90, "xc"),
+            (50, "l"),
+            (40, "xl"),
+            (10, "x"),
+            (9, "ix"),
+            (5, "v"),
+            (4, "iv"),
+            (1, "i"),
+        ]
         s = ""
         k = n
         for v, sym in vals:
@@ -776,7 +933,7 @@ def _list_label(kind: str, n: int) -> str:
     return f"{n}."
 
 
-def _int(value: Optional[str]) -> int:
+def _int(value: str | None) -> int:
     m = re.match(r"\s*(\d{1,9})", value or "")
     return int(m.group(1)) if m else 0
 
@@ -890,8 +1047,13 @@ def read_html(data: bytes, info: SourceInfo) -> DocumentIR:
     body = find_body(root)
     info.element = body.path
     for top in body.elements:  # chrome inside the body (a portal's toolbar within the text)
-        for el in [e for e in top.iter() if isinstance(e.tag, str) and e is not top and (
-                _tag(e) in _CHROME or (e.get("role") or "").lower() in _CHROME_ROLES)]:
+        for el in [
+            e
+            for e in top.iter()
+            if isinstance(e.tag, str)
+            and e is not top
+            and (_tag(e) in _CHROME or (e.get("role") or "").lower() in _CHROME_ROLES)
+        ]:
             _remove(el)
     walker = _Walker(path=info.path, word=word)
     _find_notes(root, body.elements, walker)
@@ -961,7 +1123,10 @@ def tables_from_fragment(markup: str, prov: Provenance) -> list[Table]:
         layout = is_layout_table(texts, walker.task_width)
         if not layout:
             walker.task_width = max((sum(c.span for c in row) for row in grid), default=0)
-        rows = [Row([Cell(c.text, c.span, c.v_merged, c.bold) for c in row], prov, header_hint=hdr)
-                for row, hdr in zip(grid, headers) if row]
+        rows = [
+            Row([Cell(c.text, c.span, c.v_merged, c.bold) for c in row], prov, header_hint=hdr)
+            for row, hdr in zip(grid, headers)
+            if row
+        ]
         out.append(Table(rows, prov, layout=layout, page_break_before=False))
     return out

@@ -2,16 +2,19 @@
 ``<br>``) and markdown emphasis/headings. Only known tag names are markup; a literal
 ``<mã loại giấy tờ>`` is text and is kept. Paragraph and list-item boundaries
 become ``\\n``."""
+
 from __future__ import annotations
 
 import html
 import re
 from functools import lru_cache
 
-_TAGS = ("b|strong|i|em|u|s|strike|sup|sub|span|font|a|p|div|ul|ol|li|br|h[1-6]|"
-         "table|thead|tbody|tr|td|th|mark|small|big|code|pre|blockquote|hr|center")
+_TAGS = (
+    "b|strong|i|em|u|s|strike|sup|sub|span|font|a|p|div|ul|ol|li|br|h[1-6]|"
+    "table|thead|tbody|tr|td|th|mark|small|big|code|pre|blockquote|hr|center"
+)
 # block-level boundaries: a new line starts here
-_BLOCK_OPEN = re.compile(rf"<(?:p|div|li|h[1-6]|tr|blockquote|pre)\b[^<>]*>", re.I)
+_BLOCK_OPEN = re.compile(r"<(?:p|div|li|h[1-6]|tr|blockquote|pre)\b[^<>]*>", re.I)
 _BREAK = re.compile(r"<br\s*/?>|</(?:p|div|li|h[1-6]|tr|ul|ol|blockquote|pre)\s*>", re.I)
 _ANY_TAG = re.compile(rf"</?(?:{_TAGS})\b(?:\s[^<>]*)?/?>", re.I)
 _ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{1,6}|#x[0-9a-fA-F]{1,6});")

@@ -2,21 +2,23 @@
 task-table columns, or it continues one) or a layout table that only places the
 header (``Số …`` | ``CỘNG HÒA …``) and the closing (``Nơi nhận`` | signature) on the
 page. Shared by the .docx and .pdf readers."""
+
 from __future__ import annotations
 
 import re
-from typing import Optional, Sequence
+from collections.abc import Sequence
 
 from ..normalize.text import fold
 from ..vocabulary import match_header
 
 _FOLDED_CUES = re.compile(
-    r"^(?:cong hoa xa hoi chu nghia|doc lap tu do hanh phuc|noi nhan\b|.{2,40} ngay(?: \d{1,2})? thang)")
+    r"^(?:cong hoa xa hoi chu nghia|doc lap tu do hanh phuc|noi nhan\b|.{2,40} ngay(?: \d{1,2})? thang)"
+)
 _RAW_CUES = re.compile(r"^(?:Số\s*[:.]|(?:KT|TM|TL|TUQ)\s*\.)")
 HEADER_SCAN_ROWS = 4
 
 
-def header_row_index(rows: Sequence[Sequence[str]], scan: int = HEADER_SCAN_ROWS) -> Optional[int]:
+def header_row_index(rows: Sequence[Sequence[str]], scan: int = HEADER_SCAN_ROWS) -> int | None:
     """Index of the first row (among the first ``scan``) that names task-table columns."""
     for i, texts in enumerate(rows[:scan]):
         if match_header(list(texts)) is not None:
@@ -24,7 +26,7 @@ def header_row_index(rows: Sequence[Sequence[str]], scan: int = HEADER_SCAN_ROWS
     return None
 
 
-def column_fields(header: Sequence[str]) -> list[Optional[str]]:
+def column_fields(header: Sequence[str]) -> list[str | None]:
     """The field of each cell of a header row (None for unknown columns)."""
     cmap = match_header(list(header))
     return list(cmap.fields) if cmap is not None else [None] * len(header)
@@ -39,7 +41,7 @@ def has_layout_cue(rows: Sequence[Sequence[str]]) -> bool:
     return False
 
 
-def is_layout_table(rows: Sequence[Sequence[str]], task_width: Optional[int] = None) -> bool:
+def is_layout_table(rows: Sequence[Sequence[str]], task_width: int | None = None) -> bool:
     """True for a table that only lays out text (read as paragraphs), False for a
     task table or a data table continuing one."""
     if not rows:

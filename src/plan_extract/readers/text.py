@@ -1,18 +1,29 @@
 """Reader for converted text (.txt / .md): paragraphs are lines, tables are runs of
 tab-separated or markdown pipe rows. Markup inside cells and lines is removed here,
 so that the IR holds clean text whatever the source format."""
+
 from __future__ import annotations
 
 import re
-from typing import Optional
 
 from ..ir import Cell, DocumentIR, Paragraph, Provenance, Row, SourceInfo, Table
 from ..model import warning
 from .encoding import decode
 from .markup import clean_inline
-from .text_tables import (TextRow, _emphasis_open, _is_bold as _bold_cell, continues, html_table_end,
-                          is_bar_line, is_grid_rule, read_bar_table, read_grid_table, read_html_table, split_swallowed,
-                          wrap_width)
+from .text_tables import (
+    TextRow,
+    _emphasis_open,
+    continues,
+    html_table_end,
+    is_bar_line,
+    is_grid_rule,
+    read_bar_table,
+    read_grid_table,
+    read_html_table,
+    split_swallowed,
+    wrap_width,
+)
+from .text_tables import _is_bold as _bold_cell
 
 _SEPARATOR_CELL = re.compile(r"^\s*:?-{2,}:?\s*$")
 _PIPE_SPLIT = re.compile(r"(?<!\\)\|")
@@ -37,7 +48,7 @@ def is_layout_text(lines: list[str]) -> bool:
     return indented >= len(body) // 5 and gapped >= 3
 
 
-def _table_cells(line: str, layout: bool = False) -> Optional[list[str]]:
+def _table_cells(line: str, layout: bool = False) -> list[str] | None:
     """The raw cells of a table line (a markdown pipe row or a tab-separated line, or
     in layout text a line whose parts stand apart by wide gaps), or None when the line
     is running text."""
@@ -63,7 +74,7 @@ def _is_separator(line: str, cells: list[str]) -> bool:
     return bool(filled) and all(_SEPARATOR_CELL.match(c) for c in filled)
 
 
-def _special_table(lines: list[str], i: int, wrap: Optional[int]) -> Optional[tuple[list[TextRow], int]]:
+def _special_table(lines: list[str], i: int, wrap: int | None) -> tuple[list[TextRow], int] | None:
     """A cell-per-line, grid or HTML table starting at ``lines[i]``: its rows and the
     index of the line after it; None when no such table starts there."""
     line = lines[i]
@@ -86,8 +97,9 @@ def read_text(data: bytes, info: SourceInfo) -> DocumentIR:
     info.encoding = encoding
     doc = DocumentIR(source=info)
     if encoding.startswith("mixed:"):
-        doc.warnings.append(warning("mixed_encoding", "the file mixes UTF-8 and Windows-1258 lines; each line "
-                                    "was decoded on its own"))
+        doc.warnings.append(
+            warning("mixed_encoding", "the file mixes UTF-8 and Windows-1258 lines; each line was decoded on its own")
+        )
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     gap = True
     table_rows: list[Row] = []
@@ -104,8 +116,7 @@ def read_text(data: bytes, info: SourceInfo) -> DocumentIR:
                 if cell.text:
                     doc.blocks.append(Paragraph(cell.text, table_rows[0].prov, gap_before=table_gap))
         else:
-            doc.blocks.append(Table(table_rows, Provenance(info.path, line=table_start),
-                                    page_break_before=table_gap))
+            doc.blocks.append(Table(table_rows, Provenance(info.path, line=table_start), page_break_before=table_gap))
         table_rows = []
 
     wrap = wrap_width(lines)
@@ -121,8 +132,7 @@ def read_text(data: bytes, info: SourceInfo) -> DocumentIR:
         if para_lines:
             cleaned = clean_inline(" ".join(x.strip() for _, x in para_lines))
             if cleaned:
-                doc.blocks.append(Paragraph(cleaned, Provenance(info.path, line=para_lines[0][0]),
-                                            gap_before=para_gap))
+                doc.blocks.append(Paragraph(cleaned, Provenance(info.path, line=para_lines[0][0]), gap_before=para_gap))
             para_lines.clear()
         para_open = False
 
@@ -138,12 +148,20 @@ def read_text(data: bytes, info: SourceInfo) -> DocumentIR:
             flush_para()
             for part in split_swallowed(rows) if is_bar_line(line) else [rows]:
                 if isinstance(part, str):
-                    doc.blocks.extend(Paragraph(t, Provenance(info.path, line=lineno), gap_before=True)
-                                      for t in part.split("\n") if t.strip())
+                    doc.blocks.extend(
+                        Paragraph(t, Provenance(info.path, line=lineno), gap_before=True)
+                        for t in part.split("\n")
+                        if t.strip()
+                    )
                 elif part:
-                    doc.blocks.append(Table([Row(r.cells, Provenance(info.path, line=r.line)) for r in part],
-                                            Provenance(info.path, line=part[0].line), page_break_before=gap,
-                                            sparse=is_bar_line(line)))
+                    doc.blocks.append(
+                        Table(
+                            [Row(r.cells, Provenance(info.path, line=r.line)) for r in part],
+                            Provenance(info.path, line=part[0].line),
+                            page_break_before=gap,
+                            sparse=is_bar_line(line),
+                        )
+                    )
                 gap = False
             if end > i:
                 i = end
@@ -166,8 +184,9 @@ def read_text(data: bytes, info: SourceInfo) -> DocumentIR:
                 table_start, table_gap = lineno, gap
             texts = [clean_inline(c) for c in cells]
             if any(texts):
-                table_rows.append(Row([Cell(t, bold=_bold_cell(c)) for c, t in zip(cells, texts)],
-                                      Provenance(info.path, line=lineno)))
+                table_rows.append(
+                    Row([Cell(t, bold=_bold_cell(c)) for c, t in zip(cells, texts)], Provenance(info.path, line=lineno))
+                )
             gap = False
             continue
         flush_table()

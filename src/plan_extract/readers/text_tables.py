@@ -10,11 +10,11 @@ Each finder takes the document's lines and a start index and returns the rows it
 read and the index of the first line after the table (or None when the lines there
 are not such a table). The finders are structural: they know nothing of task tables.
 """
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Optional
 
 from ..ir import Cell
 from .markup import clean_inline
@@ -42,7 +42,7 @@ def _emphasis_open(line: str) -> bool:
     return sum(len(s) for s in stars) % 2 == 1 or len([s for s in stars if len(s) >= 2]) % 2 == 1
 
 
-def wrap_width(lines: list[str]) -> Optional[int]:
+def wrap_width(lines: list[str]) -> int | None:
     """The width at which a converter hard-wrapped the text's lines, or None when
     lines are whole paragraphs: the 95th percentile of line lengths, when it is short
     enough to be a wrapping width and lines of about that width often run on into a
@@ -63,7 +63,7 @@ def _whole_emphasis(line: str) -> bool:
     return len(s) > 4 and s.startswith("**") and s.endswith("**") and "**" not in s[2:-2]
 
 
-def continues(prev: str, line: str, wrap: Optional[int]) -> bool:
+def continues(prev: str, line: str, wrap: int | None) -> bool:
     """True when ``line`` continues the paragraph whose last physical line is ``prev``
     (the converter wrapped it): never before a list item or a label; always inside an
     open emphasis span (see :func:`join_wrapped`); else when the line starts in lower case, or with a digit or
@@ -78,7 +78,7 @@ def continues(prev: str, line: str, wrap: Optional[int]) -> bool:
     return wrap is not None and len(prev.strip()) >= wrap - 20 and not prev.rstrip("*_ ").endswith((".", ";", ":"))
 
 
-def join_wrapped(lines: list[str], wrap: Optional[int] = None) -> list[str]:
+def join_wrapped(lines: list[str], wrap: int | None = None) -> list[str]:
     """The lines of one block joined where the converter wrapped them. An emphasis
     span left open joins the next line only in hard-wrapped text: in text whose lines
     are whole paragraphs, a bold span over two lines holds two lines (an authority
@@ -109,11 +109,12 @@ def _is_bold(raw: str) -> bool:
         inner = s[2:-2]
         return "**" not in inner.replace("** **", "")
     low = s.lower()
-    return (low.startswith("<b>") and low.endswith("</b>")) or \
-        (low.startswith("<strong>") and low.endswith("</strong>"))
+    return (low.startswith("<b>") and low.endswith("</b>")) or (
+        low.startswith("<strong>") and low.endswith("</strong>")
+    )
 
 
-def make_cell(lines: list[str], wrap: Optional[int] = None) -> Cell:
+def make_cell(lines: list[str], wrap: int | None = None) -> Cell:
     """One cell from its source lines: wrapped lines joined, list items kept on
     their own lines, rule lines dropped, markup stripped."""
     kept = [ln for ln in lines if ln.strip() and not _RULE_LINE.match(ln)]
@@ -123,7 +124,8 @@ def make_cell(lines: list[str], wrap: Optional[int] = None) -> Cell:
 
 # -- cell-per-line tables ---------------------------------------------------------------
 
-def read_bar_table(lines: list[str], start: int, wrap: Optional[int] = None) -> tuple[list[TextRow], int]:
+
+def read_bar_table(lines: list[str], start: int, wrap: int | None = None) -> tuple[list[TextRow], int]:
     """Read the cell-per-line table whose first ``|`` line is ``lines[start]``.
 
     Between two cells stands one ``|`` line; between two rows two (the end of one row
@@ -141,7 +143,7 @@ def read_bar_table(lines: list[str], start: int, wrap: Optional[int] = None) -> 
     gaps: list[int] = []  # empty cells in the run of bars after each row
     cur: list[Cell] = []
     cur_line = start + 1
-    width: Optional[int] = None
+    width: int | None = None
     bars = 0  # ``|`` lines since the last cell
     pos = start
 
@@ -238,11 +240,11 @@ def split_swallowed(rows: list[TextRow]) -> list[str | list[TextRow]]:
     cur: list[TextRow] = []
     for k, row in enumerate(rows):
         n = len(row.cells)
-        nxt = sorted(len(r.cells) for r in rows[k + 1:])
+        nxt = sorted(len(r.cells) for r in rows[k + 1 :])
         before = max((len(r.cells) for r in cur), default=0)
         w = nxt[min(len(nxt) - 1, int(len(nxt) * 0.9))] if nxt else 0  # the full width of the rows after
         if nxt and n > w + 1 and n > before:
-            head, between, tail = row.cells[:n - w - 1], row.cells[n - w - 1], row.cells[n - w:]
+            head, between, tail = row.cells[: n - w - 1], row.cells[n - w - 1], row.cells[n - w :]
             if head:
                 cur.append(TextRow(head, row.line))
             if cur:
@@ -258,6 +260,7 @@ def split_swallowed(rows: list[TextRow]) -> list[str | list[TextRow]]:
 
 
 # -- grid tables ---------------------------------------------------------------------------
+
 
 def is_grid_rule(line: str) -> bool:
     return bool(_GRID_RULE.match(line))
@@ -301,7 +304,7 @@ def _grid_cells(block: list[str], bounds: list[int]) -> list[Cell]:
     for line in block:
         aligned = all(b < len(line) and line[b] in "|+" for b in bounds[:-1])
         if aligned:
-            pieces = [line[bounds[k] + 1:bounds[k + 1]] for k in range(ncols)]
+            pieces = [line[bounds[k] + 1 : bounds[k + 1]] for k in range(ncols)]
         else:
             s = line.strip()
             pieces = s.strip("|").split("|")
@@ -316,7 +319,7 @@ _TABLE_OPEN = re.compile(r"<table\b", re.I)
 _TABLE_CLOSE = re.compile(r"</table\s*>", re.I)
 
 
-def html_table_end(lines: list[str], start: int, max_lines: int = 20000) -> Optional[int]:
+def html_table_end(lines: list[str], start: int, max_lines: int = 20000) -> int | None:
     """Index of the line after the ``</table>`` that closes the table opened on
     ``lines[start]`` (nested tables counted), or None when it is never closed."""
     depth = 0
@@ -335,8 +338,9 @@ def read_html_table(markup: str, first_line: int) -> list[TextRow]:
     from lxml import etree, html
 
     try:
-        root = html.fragment_fromstring(markup, create_parent="div",
-                                        parser=html.HTMLParser(no_network=True, remove_comments=True))
+        root = html.fragment_fromstring(
+            markup, create_parent="div", parser=html.HTMLParser(no_network=True, remove_comments=True)
+        )
     except (etree.ParserError, ValueError):
         return []
     table = root.find(".//table")
@@ -396,7 +400,12 @@ def _html_cell(td, span: int) -> Cell:
     inner = re.sub(r"^<t[dh]\b[^>]*>|</t[dh]>\s*$", "", markup.strip(), flags=re.I)
     text = clean_inline(inner)
     texts = [t for t in td.itertext() if t.strip()]
-    bold_texts = [t for el in td.iter() if isinstance(el.tag, str) and el.tag.lower() in ("b", "strong")
-                  for t in el.itertext() if t.strip()]
+    bold_texts = [
+        t
+        for el in td.iter()
+        if isinstance(el.tag, str) and el.tag.lower() in ("b", "strong")
+        for t in el.itertext()
+        if t.strip()
+    ]
     bold = bool(texts) and "".join(texts).split() == "".join(bold_texts).split()
     return Cell(text, span, bold=bold)

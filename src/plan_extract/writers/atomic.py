@@ -1,18 +1,19 @@
 """Atomic file writes: a crashed or interrupted run leaves the previous file intact."""
+
 from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 STAGED_SUFFIX = ".tmp"  # temporary files are hidden (a leading dot) and end with this
 
 _MODE: list[int] = []
 
 NAME_MAX = 255  # bytes in a file name (Linux, macOS, Windows file systems)
-_RANDOM = 8     # the random part mkstemp adds
+_RANDOM = 8  # the random part mkstemp adds
 
 
 def temp_prefix(name: str) -> str:

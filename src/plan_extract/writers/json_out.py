@@ -1,4 +1,5 @@
 """``json/<doc_id>.json``: the whole document, nested (what eval/score.py reads)."""
+
 from __future__ import annotations
 
 from pathlib import Path

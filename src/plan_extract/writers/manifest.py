@@ -1,11 +1,11 @@
 """``manifest.json``: the run — version, inputs with hashes, counts, and rejected
 inputs with their codes and one-line reasons."""
+
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Optional
 
 from .atomic import write_bytes
 
@@ -15,13 +15,13 @@ class InputRecord:
     path: str
     status: str  # extracted / rejected / unchanged (not redone: same content hash as the last run;
     #              an unchanged input keeps what the last run found: its reason and code when rejected)
-    doc_id: Optional[str] = None
-    sha256: Optional[str] = None
-    format: Optional[str] = None
-    encoding: Optional[str] = None
-    element: Optional[str] = None  # web pages: the element read as the document
-    reason: Optional[str] = None
-    code: Optional[str] = None  # a rejection's code (plan_extract.errors.REJECTION_CODES)
+    doc_id: str | None = None
+    sha256: str | None = None
+    format: str | None = None
+    encoding: str | None = None
+    element: str | None = None  # web pages: the element read as the document
+    reason: str | None = None
+    code: str | None = None  # a rejection's code (plan_extract.errors.REJECTION_CODES)
     tasks: int = 0
     sections: int = 0
     warnings: int = 0
@@ -50,11 +50,14 @@ class Manifest:
     interrupted: bool = False  # stopped (Ctrl-C, kill): only the committed batches are listed
 
     @property
-    def rejected(self) -> list[dict[str, Optional[str]]]:
+    def rejected(self) -> list[dict[str, str | None]]:
         """Every input that is not in the dataset for a reason: rejected by this run, or
         by an earlier one and unchanged since."""
-        return [{"path": r.path, "code": r.code, "reason": r.reason or ""}
-                for r in self.inputs if r.status == "rejected" or (r.status == "unchanged" and r.code)]
+        return [
+            {"path": r.path, "code": r.code, "reason": r.reason or ""}
+            for r in self.inputs
+            if r.status == "rejected" or (r.status == "unchanged" and r.code)
+        ]
 
     def to_json(self) -> str:
         """Indented at the top level, one line per input and per rejection: readable,

@@ -1,8 +1,9 @@
 """The task tables: columns by meaning (:mod:`.columns`), table assembly and logical
 rows with continuations merged (:mod:`.rows`), hierarchy (:mod:`.hierarchy`)."""
+
 from __future__ import annotations
 
-from typing import Optional, Sequence
+from collections.abc import Sequence
 
 from ...ir import Block, DocumentIR
 from ...model import DocWarning, Task
@@ -22,8 +23,12 @@ def group_headings(raw: Sequence[RawRow]) -> list[bool]:
         if not heading and r.is_group and r.set_apart and i + 1 < len(raw):
             nxt = raw[i + 1]
             style = label_style(r.values["tt"])
-            heading = (style is not None and not nxt.is_group and nxt.table == r.table
-                       and label_style(nxt.values["tt"]) == style)
+            heading = (
+                style is not None
+                and not nxt.is_group
+                and nxt.table == r.table
+                and label_style(nxt.values["tt"]) == style
+            )
         out.append(heading)
     return out
 
@@ -34,8 +39,9 @@ def parse_task_table(ir: DocumentIR) -> tuple[list[Task], list[DocWarning]]:
     return tasks, warnings
 
 
-def read_task_tables(blocks: Sequence[Block], options: Optional[TableOptions] = None
-                     ) -> tuple[list[Task], list[DocWarning], TableParse]:
+def read_task_tables(
+    blocks: Sequence[Block], options: TableOptions | None = None
+) -> tuple[list[Task], list[DocWarning], TableParse]:
     """Task rows in reading order, numbered from 1, with is_group and hierarchy set;
     the warnings of table assembly; the assembly itself (layout tables to read as
     paragraphs). ``options``: the header search (:class:`TableOptions`)."""
@@ -53,10 +59,20 @@ def read_task_tables(blocks: Sequence[Block], options: Optional[TableOptions] = 
     tasks: list[Task] = []
     for i, (r, is_group, (parent, level)) in enumerate(zip(raw, groups, placement)):
         v = r.values  # _to_row fills in every field
-        tasks.append(Task(
-            row=i + 1, tt=v["tt"], content=v["content"], lead=v["lead"], support=v["support"],
-            deadline=v["deadline"], product=v["product"], extra=dict(r.extra), is_group=is_group,
-            parent_row=parent + 1 if parent is not None else None, level=level,
-            provenance={"page": r.prov.page, "line": r.prov.line},
-        ))
+        tasks.append(
+            Task(
+                row=i + 1,
+                tt=v["tt"],
+                content=v["content"],
+                lead=v["lead"],
+                support=v["support"],
+                deadline=v["deadline"],
+                product=v["product"],
+                extra=dict(r.extra),
+                is_group=is_group,
+                parent_row=parent + 1 if parent is not None else None,
+                level=level,
+                provenance={"page": r.prov.page, "line": r.prov.line},
+            )
+        )
     return tasks, parsed.warnings, parsed

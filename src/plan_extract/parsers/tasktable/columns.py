@@ -4,9 +4,10 @@ names are matched fuzzily only to forgive typos. Each table gets its own
 :class:`ColumnMap` from its own header row(s). The vocabulary itself lives in
 :mod:`plan_extract.vocabulary` (below the readers, which use it too); its names are
 re-exported here."""
+
 from __future__ import annotations
 
-from typing import Optional, Sequence
+from collections.abc import Sequence
 
 from ...vocabulary import (  # noqa: F401 - re-exported: the parser's names for the vocabulary
     EXTRA,
@@ -24,8 +25,7 @@ from ...vocabulary import (  # noqa: F401 - re-exported: the parser's names for 
 FIELDS = ("tt", "content", "lead", "support", "deadline", "product")
 
 
-def merge_subheader(top: Sequence[str], sub: Sequence[str],
-                    threshold: float = MATCH_THRESHOLD) -> Optional[ColumnMap]:
+def merge_subheader(top: Sequence[str], sub: Sequence[str], threshold: float = MATCH_THRESHOLD) -> ColumnMap | None:
     """The map of a two-row header: a column's name is its sub-header when that names
     a field (``Chủ trì`` / ``Phối hợp`` under ``Đơn vị thực hiện``), else the top name
     with the sub-header after it. None when ``sub`` is not a sub-header row."""

@@ -1,11 +1,12 @@
 """Hierarchy of task rows (SPEC section 2, rule 7): label styles, a stack of open
 styles, unnumbered rows under the nearest group, and merged heading rows that open
 their own series."""
+
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
-from typing import Optional, Sequence
 
 _ROMAN = re.compile(r"^M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
 _DOTTED = re.compile(r"^\d+(?:\.\d+)+$")
@@ -16,7 +17,7 @@ def is_roman(label: str) -> bool:
 
 
 @lru_cache(maxsize=4096)  # the same labels (1, 2, I, a …) recur in every table
-def label_style(label: str, open_upper: Optional[str] = None) -> Optional[str]:
+def label_style(label: str, open_upper: str | None = None) -> str | None:
     """The style of a label: upper, roman, arabic, dotted<n>, letter; None when the
     row is unnumbered. ``open_upper`` is the last upper-case letter label open on the
     stack, so that C after B is a letter, not roman 100."""
@@ -47,15 +48,14 @@ class _Node:
         self.style, self.index, self.label = style, index, label
 
 
-def assign(labels: Sequence[str], groups: Sequence[bool], headings: Sequence[bool]
-           ) -> list[tuple[Optional[int], int]]:
+def assign(labels: Sequence[str], groups: Sequence[bool], headings: Sequence[bool]) -> list[tuple[int | None, int]]:
     """(parent index, level) for each row, indexes 0-based."""
-    out: list[tuple[Optional[int], int]] = []
+    out: list[tuple[int | None, int]] = []
     stack: list[_Node] = []
-    series_base: Optional[int] = None  # stack length just after a merged heading was pushed
-    last_group: Optional[int] = None  # the nearest group row above
+    series_base: int | None = None  # stack length just after a merged heading was pushed
+    last_group: int | None = None  # the nearest group row above
 
-    def open_upper() -> Optional[str]:
+    def open_upper() -> str | None:
         for node in reversed(stack):
             if node.style == "upper":
                 return node.label
@@ -68,7 +68,7 @@ def assign(labels: Sequence[str], groups: Sequence[bool], headings: Sequence[boo
         else:
             if series_base is not None and (headings[i] or style == "roman"):
                 # the series of a merged heading ends at the next heading or roman row
-                del stack[series_base - (1 if style == "roman" else 0):]
+                del stack[series_base - (1 if style == "roman" else 0) :]
                 series_base = None
             floor = series_base if series_base is not None else 0
             for k in range(len(stack) - 1, floor - 1, -1):

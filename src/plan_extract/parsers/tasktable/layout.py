@@ -2,9 +2,10 @@
 (``Nơi nhận`` | signature) that a source lays out in a table are paragraphs to the
 header parser, read within each band of rows of the same shape column by column,
 the left column first."""
+
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from ...ir import Block, Paragraph, Provenance, Row, Table
 

@@ -8,24 +8,26 @@ task table: headers and numbering rows dropped, repeated and partial headers
 dropped, cells aligned to the column map, continuation rows after a page break
 merged into the row before, and merged heading rows (``1. Title`` in the TT cell)
 split into label and title."""
+
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Optional, Sequence
 
 from ...ir import Block, Paragraph, Provenance, Row, Table
 from ...model import DocWarning, warning
 from ...normalize.text import fold
 from ...options import TableOptions
-from .columns import FIELDS, HEADER_SCAN_ROWS, ColumnMap, is_numbering_row, match_header, merge_subheader
+from .columns import FIELDS, ColumnMap, is_numbering_row, match_header, merge_subheader
 
 _LABEL = r"(?:[IVXLCDM]+|\d+(?:\.\d+)*|[A-Za-zĐđ])"
 _HEADING_IN_CELL = re.compile(rf"^({_LABEL})[.)]\s*(\S.*)$", re.S)
 _BARE_LABEL = re.compile(rf"^({_LABEL})[.)]?$")
 _DETAIL_FIELDS = ("lead", "support", "deadline", "product")  # all empty in a group row
 _LAYOUT_FOLDED = re.compile(
-    r"^(?:cong hoa xa hoi chu nghia|doc lap tu do hanh phuc|noi nhan\b|.{2,40} ngay(?: \d{1,2})? thang)")
+    r"^(?:cong hoa xa hoi chu nghia|doc lap tu do hanh phuc|noi nhan\b|.{2,40} ngay(?: \d{1,2})? thang)"
+)
 _LAYOUT_RAW = re.compile(r"^(?:Số\s*[:.]|(?:KT|TM|TL|TUQ|T/M)\s*\.)")
 _FURNITURE = re.compile(r"^(?:\d{1,3}|-\s*\d{1,3}\s*-|trang \d+.*|\(tiếp theo\)|\(tiếp\))$", re.I)
 
@@ -53,12 +55,12 @@ class RawRow:
 @dataclass
 class TableParse:
     rows: list[RawRow] = field(default_factory=list)
-    column_map: Optional[ColumnMap] = None  # the first task table's
+    column_map: ColumnMap | None = None  # the first task table's
     warnings: list[DocWarning] = field(default_factory=list)
     layout: list[Table] = field(default_factory=list)  # tables to read as paragraphs
 
 
-def _warn(code: str, message: str, table: Table, number: Optional[int] = None) -> DocWarning:
+def _warn(code: str, message: str, table: Table, number: int | None = None) -> DocWarning:
     return warning(code, message, table=number, page=table.prov.page, line=table.prov.line)
 
 
@@ -86,7 +88,7 @@ def align(texts: list[str], width: int) -> list[str]:
             del texts[i]
         i -= 1
     if len(texts) > width:  # no empty cell left to drop: join the overflow into the last column
-        texts = texts[: width - 1] + [" ".join(t for t in texts[width - 1:] if t.strip())]
+        texts = texts[: width - 1] + [" ".join(t for t in texts[width - 1 :] if t.strip())]
     return texts + [""] * (width - len(texts))
 
 
@@ -130,11 +132,16 @@ def _merged_title(row: Row, cmap: ColumnMap) -> str:
     return cells[1].text
 
 
-_TIME_START = re.compile(r"^[-–+•]?\s*(?:quý|năm|tháng|thường xuyên|hằng|hàng|giai đoạn|trước|trong năm|"
-                         r"trong quý|trong tháng|từ năm|định kỳ|hoàn thành|(?:thực hiện|triển khai) (?:thường xuyên|trong|từ|"
-                         r"hằng|hàng|định kỳ|giai đoạn)|(?:19|20)\d\d|\d{1,2}/)", re.I)
-_AGENCY_HEAD = re.compile(r"^[-–+•]?\s*(?:Sở|Bộ|UBND|Ủy ban|Uỷ ban|Ban|Phòng|Văn phòng|Trung tâm|Các|các|Cục|"
-                          r"Chi cục|Viện|Đài|Công an|Ngân hàng|Hội|Đoàn|Thành phố|Tỉnh|Huyện|Xã)\b")
+_TIME_START = re.compile(
+    r"^[-–+•]?\s*(?:quý|năm|tháng|thường xuyên|hằng|hàng|giai đoạn|trước|trong năm|"
+    r"trong quý|trong tháng|từ năm|định kỳ|hoàn thành|(?:thực hiện|triển khai) (?:thường xuyên|trong|từ|"
+    r"hằng|hàng|định kỳ|giai đoạn)|(?:19|20)\d\d|\d{1,2}/)",
+    re.I,
+)
+_AGENCY_HEAD = re.compile(
+    r"^[-–+•]?\s*(?:Sở|Bộ|UBND|Ủy ban|Uỷ ban|Ban|Phòng|Văn phòng|Trung tâm|Các|các|Cục|"
+    r"Chi cục|Viện|Đài|Công an|Ngân hàng|Hội|Đoàn|Thành phố|Tỉnh|Huyện|Xã)\b"
+)
 
 
 def _features(text: str) -> tuple[float, float, float]:
@@ -162,8 +169,12 @@ def _best_offset(cells: list[str], full_rows: list[list[str]], width: int) -> in
     mine = [_features(c) for c in cells]
 
     def cost(at: int) -> float:
-        return sum(abs(m[0] - profiles[at + i][0]) / 3 + abs(m[1] - profiles[at + i][1])
-                   + 1.5 * abs(m[2] - profiles[at + i][2]) for i, m in enumerate(mine))
+        return sum(
+            abs(m[0] - profiles[at + i][0]) / 3
+            + abs(m[1] - profiles[at + i][1])
+            + 1.5 * abs(m[2] - profiles[at + i][2])
+            for i, m in enumerate(mine)
+        )
 
     right = width - k  # where a merge most often leaves the cells: TT, content, lead merged down
     best = min(range(width - k + 1), key=lambda at: (cost(at), -at))
@@ -217,9 +228,9 @@ def has_layout_cue(rows: Sequence[Sequence[str]]) -> bool:
     return False
 
 
-def _header_of(texts: list[list[str]], options: TableOptions) -> Optional[tuple[int, int, ColumnMap]]:
+def _header_of(texts: list[list[str]], options: TableOptions) -> tuple[int, int, ColumnMap] | None:
     """(first header row, rows the header takes, map) of a table, or None."""
-    for i, row in enumerate(texts[:options.header_scan_rows]):
+    for i, row in enumerate(texts[: options.header_scan_rows]):
         cmap = match_header(row, options.match_threshold)
         if cmap is None:
             continue
@@ -228,8 +239,11 @@ def _header_of(texts: list[list[str]], options: TableOptions) -> Optional[tuple[
             tt_col = cmap.index("tt")
             content_col = cmap.index("content")
             sub = texts[i + 1]
-            if two is not None and (tt_col is None or not sub[tt_col].strip()) \
-                    and (content_col is None or not sub[content_col].strip()):
+            if (
+                two is not None
+                and (tt_col is None or not sub[tt_col].strip())
+                and (content_col is None or not sub[content_col].strip())
+            ):
                 return i, 2, two
         return i, 1, cmap
     return None
@@ -241,11 +255,11 @@ def _is_furniture(block: Block) -> bool:
     return isinstance(block, Paragraph) and bool(_FURNITURE.match(block.text.strip()))
 
 
-def parse_rows(blocks: Sequence[Block], options: Optional[TableOptions] = None) -> TableParse:
+def parse_rows(blocks: Sequence[Block], options: TableOptions | None = None) -> TableParse:
     """Walk the document's tables in reading order and assemble the task rows."""
     options = options or TableOptions()
     out = TableParse()
-    cmap: Optional[ColumnMap] = None
+    cmap: ColumnMap | None = None
     adjacent = False  # nothing but page furniture since the last task table
     table_no = 0
     for block in blocks:
@@ -264,8 +278,14 @@ def parse_rows(blocks: Sequence[Block], options: Optional[TableOptions] = None) 
         if found is not None:
             h, nrows, hmap = found
             if not hmap.is_task_table:
-                out.warnings.append(_warn("table_skipped", f"table {where}: columns {', '.join(h for h in hmap.headers if h)}"
-                                          " name no task content with a lead, support or deadline column", table))
+                out.warnings.append(
+                    _warn(
+                        "table_skipped",
+                        f"table {where}: columns {', '.join(h for h in hmap.headers if h)}"
+                        " name no task content with a lead, support or deadline column",
+                        table,
+                    )
+                )
                 cmap, adjacent = None, False
                 continue
             if cmap is not None and adjacent and _repeats(hmap, cmap):
@@ -276,8 +296,14 @@ def parse_rows(blocks: Sequence[Block], options: Optional[TableOptions] = None) 
                 if out.column_map is None:
                     out.column_map = hmap
                 if hmap.unmapped:
-                    out.warnings.append(_warn("columns_unmapped", f"table {where}: columns "
-                                              + ", ".join(hmap.unmapped) + " kept in extra", table, table_no))
+                    out.warnings.append(
+                        _warn(
+                            "columns_unmapped",
+                            f"table {where}: columns " + ", ".join(hmap.unmapped) + " kept in extra",
+                            table,
+                            table_no,
+                        )
+                    )
                 first = True
         elif cmap is not None and adjacent and abs(max(len(t) for t in texts) - cmap.width) <= 1:
             first = False  # a block without header continues the task table before it
@@ -285,9 +311,15 @@ def parse_rows(blocks: Sequence[Block], options: Optional[TableOptions] = None) 
             if has_layout_cue(texts) or max((len(t) for t in texts), default=0) <= 2 or len(texts) == 1:
                 out.layout.append(table)
             elif any(t.strip() for row in texts for t in row):
-                out.warnings.append(_warn("table_skipped", f"table {where}: {len(texts)} rows of "
-                                          f"{max(len(t) for t in texts)} columns with no header row naming "
-                                          "task-table columns", table))
+                out.warnings.append(
+                    _warn(
+                        "table_skipped",
+                        f"table {where}: {len(texts)} rows of "
+                        f"{max(len(t) for t in texts)} columns with no header row naming "
+                        "task-table columns",
+                        table,
+                    )
+                )
             adjacent = False
             continue
         _table_rows(table, texts, start, cmap, out, table_no, first)
@@ -311,11 +343,12 @@ def _where(table: Table) -> str:
     return f"at line {p.line}" if p.line is not None else "(position unknown)"
 
 
-def _table_rows(table: Table, texts: list[list[str]], start: int, cmap: ColumnMap, out: TableParse,
-                table_no: int, first: bool) -> None:
+def _table_rows(
+    table: Table, texts: list[list[str]], start: int, cmap: ColumnMap, out: TableParse, table_no: int, first: bool
+) -> None:
     after_header = start > 0
     block_start = True
-    prev_cells: Optional[list[str]] = None
+    prev_cells: list[str] | None = None
     full_rows: list[list[str]] = []  # the table's rows with all their cells, for column profiles
     for k in range(start, len(table.rows)):
         row, cells = table.rows[k], texts[k]
@@ -331,7 +364,7 @@ def _table_rows(table: Table, texts: list[list[str]], start: int, cmap: ColumnMa
             # stand in the columns whose earlier cells they resemble most; the others
             # continue the row above
             at = _best_offset(cells, full_rows, cmap.width)
-            cells = prev_cells[:at] + cells + prev_cells[at + len(cells):]
+            cells = prev_cells[:at] + cells + prev_cells[at + len(cells) :]
         elif len(cells) == cmap.width:
             full_rows.append(cells)
         data = _to_row(cells, cmap, row.prov)
@@ -343,15 +376,18 @@ def _table_rows(table: Table, texts: list[list[str]], start: int, cmap: ColumnMa
         bold = [c.bold for c in row.cells if c.text.strip()]
         data.set_apart = bool(title) or (bool(bold) and all(bold))
         title_field = cmap.fields[1] if cmap.width > 1 else None
-        if title and not data.values["content"] and title_field in _DETAIL_FIELDS \
-                and data.values[title_field] == title:
+        if title and not data.values["content"] and title_field in _DETAIL_FIELDS and data.values[title_field] == title:
             # the title merged across the row sits in the leftmost field it covers (a
             # lead column before the content); a group's title is its content (rule 3, 5)
             data.values[title_field] = ""
             data.values["content"] = title
-        if out.rows and out.rows[-1].table == table_no and not data.values["tt"] and not data.heading and (
-                ((after_header or block_start) and not (first and block_start))
-                or _continues_text(out.rows[-1], data)):
+        if (
+            out.rows
+            and out.rows[-1].table == table_no
+            and not data.values["tt"]
+            and not data.heading
+            and (((after_header or block_start) and not (first and block_start)) or _continues_text(out.rows[-1], data))
+        ):
             _append(out.rows[-1], data)
         else:
             data.first_of_table = first and not any(r.table == table_no for r in out.rows)
