@@ -1,6 +1,7 @@
 """examples/analysis.ipynb runs top to bottom (from a clean clone: it extracts the
 samples itself; and on a given output folder) and answers the four questions with the
 values of the sample documents."""
+
 from __future__ import annotations
 
 import json
@@ -15,7 +16,7 @@ from test_api import HH, TD, VP_HUYEN_NAME, XL, make_layouts
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "examples" / "analysis.ipynb"
 
-PROBE = '''
+PROBE = """
 import json as _json
 print("PROBE" + _json.dumps({
     "output": str(OUTPUT),
@@ -27,7 +28,7 @@ print("PROBE" + _json.dumps({
     "warned": sorted(set(warnings["doc_id"])),
     "report": str(report),
 }, ensure_ascii=False))
-'''
+"""
 
 
 def run_notebook(env: dict[str, str | None]) -> tuple[nbformat.NotebookNode, dict]:
@@ -40,8 +41,9 @@ def run_notebook(env: dict[str, str | None]) -> tuple[nbformat.NotebookNode, dic
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
-        client = NotebookClient(nb, timeout=600, kernel_name="python3",
-                                resources={"metadata": {"path": str(NOTEBOOK.parent)}})
+        client = NotebookClient(
+            nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOK.parent)}}
+        )
         client.execute()
     finally:
         for k, v in saved.items():
@@ -51,7 +53,7 @@ def run_notebook(env: dict[str, str | None]) -> tuple[nbformat.NotebookNode, dic
                 os.environ[k] = v
     text = "".join(o.get("text", "") for o in nb.cells[-1].outputs if o.get("output_type") == "stream")
     line = next(l for l in text.splitlines() if l.startswith("PROBE"))
-    return nb, json.loads(line[len("PROBE"):])
+    return nb, json.loads(line[len("PROBE") :])
 
 
 def test_committed_notebook_has_no_outputs():
@@ -71,8 +73,15 @@ def test_notebook_runs_from_a_clean_clone():
     assert probe["lead"]["Văn phòng Sở Nội vụ"] == 24
     assert max(probe["lead"].values()) == 40
     # 2. months of the Hiệp Hòa plan
-    assert probe["hiep_hoa_months"] == {"2023-01": 1, "2023-02": 1, "2023-08": 1, "2024-02": 1, "2024-07": 1,
-                                        "2024-09": 1, "2024-12": 7}
+    assert probe["hiep_hoa_months"] == {
+        "2023-01": 1,
+        "2023-02": 1,
+        "2023-08": 1,
+        "2024-02": 1,
+        "2024-07": 1,
+        "2024-09": 1,
+        "2024-12": 7,
+    }
     assert probe["total_due"] == 67
     # 3. overdue on 2024-06-30: 16 rows, the earliest Xuân Lộc's "31/10/2022"
     assert len(probe["late"]) == 16 and probe["late"][0] == [XL, 6]
@@ -92,3 +101,22 @@ def test_notebook_reads_a_given_output_folder(sample_output, tmp_path):
     assert probe["output"] == str(out)
     assert probe["lead"][VP_HUYEN_NAME] == 40 and len(probe["late"]) == 16
     assert not (out / "json").exists()  # read, not re-extracted
+
+
+def test_the_readme_command_that_runs_the_notebook_works(sample_output):
+    """The README's command, as written (its `.venv/bin/` made this interpreter's)."""
+    import os
+    import re
+    import shlex
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    line = next(ln for ln in readme.splitlines() if re.match(r"^\.venv/bin/jupyter execute ", ln))
+    cmd = shlex.split(line.split("#")[0])
+    cmd[0] = str(Path(sys.executable).parent / "jupyter")
+    env = {**os.environ, "PLAN_EXTRACT_OUTPUT": str(sample_output)}
+    done = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
