@@ -66,6 +66,12 @@ def _read_arrow(output_dir: Path, table: str) -> pa.Table:
         dataset = pads.dataset([str(p) for p in files], format="parquet", partitioning=_HIVE,
                                partition_base_dir=str(folder))
         data = dataset.to_table()
+        if "year" in data.column_names:  # year=0: the documents without an issue year
+            import pyarrow.compute as pc
+
+            i = data.column_names.index("year")
+            year = data.column(i)
+            data = data.set_column(i, "year", pc.if_else(pc.equal(year, 0), pa.scalar(None, year.type), year))
     else:
         data = pq.read_table(files[0])
     return _conform(data, schema)

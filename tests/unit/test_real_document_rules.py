@@ -317,3 +317,22 @@ def test_the_summary_line_names_the_documents_to_review(tmp_path, capsys):
     )
     assert main(["extract", str(src), "-o", str(tmp_path / "out")]) == 0
     assert "to review: 1 without task rows" in capsys.readouterr().err
+
+
+def test_documents_without_an_issue_year_do_not_break_plain_pandas(tmp_path):
+    import pandas as pd
+
+    import plan_extract
+    from plan_extract.cli import main
+
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "no-year.txt").write_text("Số: 5/KH-UBND\n\nKẾ HOẠCH\n\nCông tác\n\nI. MỤC ĐÍCH\n\nNội dung.\n", encoding="utf-8")
+    (src / "dated.txt").write_text("Số: 6/KH-UBND\n\nHà Nội, ngày 02 tháng 3 năm 2025\n\nKẾ HOẠCH\n\nCông tác\n\n"
+                                   "I. MỤC ĐÍCH\n\nNội dung.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["extract", str(src), "-o", str(out), "-q"]) == 0
+    plain = pd.read_parquet(out / "documents").set_index("doc_id")["year"]
+    assert (int(plain["no-year"]), int(plain["dated"])) == (0, 2025)
+    loaded = plan_extract.load(out).documents.set_index("doc_id")["year"]
+    assert pd.isna(loaded["no-year"]) and loaded["dated"] == 2025

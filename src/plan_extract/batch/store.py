@@ -20,7 +20,10 @@ if TYPE_CHECKING:
 
 TABLES = tuple(TABLE_KEYS)  # pyarrow is imported only where rows are written
 
-NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"
+# documents without an issue year: ``year=0`` rather than hive's null partition, which
+# plain pandas cannot read beside the others ("Cannot yet unify dictionaries with
+# nulls"); plan_extract.load() gives their year back as null
+NULL_PARTITION = "0"
 
 
 def part_id(doc_ids: Iterable[str]) -> str:
