@@ -10,10 +10,10 @@ from plan_extract.ir import DocumentIR, SourceInfo
 from plan_extract.options import MAX_PDF_PAGES, Options, PdfOptions, ReaderOptions, TableOptions
 from plan_extract.parsers.tasktable import read_task_tables
 from plan_extract.parsers.tasktable.columns import MATCH_THRESHOLD
-from plan_extract.parsers.tasktable.rows import HEADER_SCAN_ROWS
 from plan_extract.pipeline import build_document
 from plan_extract.readers import READERS, read, sniff_format
 from plan_extract.readers.text import read_text
+from plan_extract.vocabulary import HEADER_SCAN_ROWS
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "plan_extract"
 
