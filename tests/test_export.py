@@ -163,11 +163,14 @@ def test_workbook_agency_sheets(xlsx_vi, ds):
     assert set(listed["Trang tính"]) == set(wb.sheetnames[3:-1])
     row = index[index["Cơ quan"] == VP_HUYEN_NAME].iloc[0]
     assert row["Trang tính"] == "VP HĐND và UBND huyện" and row["Chủ trì (nhiệm vụ)"] == 40
+    # the same rows as the auto-filter on the lead column of the task sheet
     sheet = pd.read_excel(xlsx_vi, sheet_name="VP HĐND và UBND huyện")
-    assert (sheet["Vai trò"] == "Chủ trì").sum() == 40
-    assert set(sheet["Vai trò"]) == {"Chủ trì", "Phối hợp"}
-    assert sheet["Vai trò"].tolist() == sorted(sheet["Vai trò"], key=lambda r: r != "Chủ trì")
-    assert all(VP_HUYEN_NAME in x for x in sheet[sheet["Vai trò"] == "Chủ trì"]["Cơ quan chủ trì"])
+    tasks = pd.read_excel(xlsx_vi, sheet_name="Nhiệm vụ")
+    filtered = tasks[tasks["Cơ quan chủ trì"].fillna("").str.split("; ").map(lambda names: VP_HUYEN_NAME in names)]
+    assert len(sheet) == len(filtered) == 40
+    assert set(zip(sheet["Mã văn bản"], sheet["Dòng"])) == set(zip(filtered["Mã văn bản"], filtered["Dòng"]))
+    due = sheet["Hạn hoàn thành"].dropna()
+    assert due.is_monotonic_increasing and sheet["Hạn hoàn thành"].iloc[: len(due)].notna().all()
     # the index links to the sheet
     ws = wb["Cơ quan"]
     cell = next(r[1] for r in ws.iter_rows(min_row=2) if r[0].value == VP_HUYEN_NAME)

@@ -58,6 +58,8 @@ def _url(path: str) -> str | None:
 def _lines(s: str, width: float) -> int:
     """Lines a text takes when wrapped in a column ``width`` characters wide."""
     per = max(4.0, width * 1.15)
+    if len(s) <= per and "\n" not in s:
+        return 1
     return sum(max(1, math.ceil(len(part) / per)) for part in s.split("\n"))
 
 
@@ -85,7 +87,16 @@ class _Sheet:
     def add(self, values: list, bold: bool = False, indent: int = 0, level: int = 0) -> None:
         self.row += 1
         r, ws, book = self.row, self.ws, self.book
+        # LibreOffice does not fit row heights to wrapped text when it opens a workbook
+        # (Excel does): the height is set from an estimate of the wrapped lines (before
+        # the cells: in constant-memory mode a row is written out as the next one starts)
         lines = 1
+        for (_, width, kind), v in zip(self.columns, values):
+            if kind in ("wrap", "indent") and isinstance(v, str) and v:
+                lines = max(lines, _lines(v, width - 2 * (min(indent, INDENT_MAX) if kind == "indent" else 0)))
+        height = min(409, 15 * lines) if lines > 1 else None
+        if level or height:
+            ws.set_row(r, height, None, {"level": min(level, 7)} if level else None)
         for c, ((_, width, kind), v) in enumerate(zip(self.columns, values)):
             if kind == "int":
                 if v is None or pd.isna(v):
@@ -110,15 +121,8 @@ class _Sheet:
                     ws.write_string(r, c, label, book.fmt(bold=bold))
             else:
                 ind = min(indent, INDENT_MAX) if kind == "indent" else 0
-                s = text(v)
-                ws.write_string(r, c, s, book.fmt(bold=bold, wrap=kind in ("wrap", "indent"), indent=ind))
-                if kind in ("wrap", "indent") and s:
-                    lines = max(lines, _lines(s, width - 2 * ind))
-        # LibreOffice does not fit row heights to wrapped text when it opens a workbook
-        # (Excel does): the height is set from an estimate of the wrapped lines
-        height = min(409, 15 * lines) if lines > 1 else None
-        if level or height:
-            ws.set_row(r, height, None, {"level": min(level, 7)} if level else None)
+                ws.write_string(r, c, v if isinstance(v, str) else text(v),
+                                book.fmt(bold=bold, wrap=kind in ("wrap", "indent"), indent=ind))
 
     def finish(self, print_columns: int | None = None) -> None:
         """Auto-filter over the table; the printed pages hold the first ``print_columns``
@@ -224,7 +228,7 @@ def write_workbook(ds: Dataset, path, lang: str = "vi", log: Callable[[str], Non
             "deadline_recurrence", "product", "is_group", "level"]
     rows = list(zip(*(tasks[c].tolist() for c in cols), classes.tolist()))
 
-    def task_values(r, role=None):
+    def task_values(r):
         (doc_id, row, tt, content, deadline, end, kind, start, rec, product, is_group, level, cls) = r
         d = doc_info.get(doc_id)
         key = (doc_id, int(row))
@@ -232,8 +236,6 @@ def write_workbook(ds: Dataset, path, lang: str = "vi", log: Callable[[str], Non
                   "; ".join(lead_of.get(key, [])), "; ".join(support_of.get(key, [])), deadline,
                   end if cls == "due" else None, m.kind(kind) if isinstance(kind, str) else "",
                   start, end, m.recurrence(rec) if isinstance(rec, str) else "", product, source(doc_id), doc_id]
-        if role is not None:
-            values.insert(6, m.role(role))
         return values
 
     for r in rows:
@@ -261,22 +263,23 @@ def write_workbook(ds: Dataset, path, lang: str = "vi", log: Callable[[str], Non
         if sheet != name and log is not None:
             log(m("export.sheet_renamed", agency=name, sheet=sheet))
 
+    # the sheet of a lead agency holds the rows an auto-filter on its name in the lead
+    # column gives, by due date (tasks without one last), then document and row
     by_key = {(r[0], int(r[1])): r for r in rows}
-    roles: dict[str, list[tuple[str, tuple]]] = {}
-    ta = ds.task_agencies.dropna(subset=["name"]).drop_duplicates(["name", "doc_id", "row", "role"])
-    for name, role, doc_id, row in zip(ta["name"], ta["role"].astype(object), ta["doc_id"], ta["row"]):
+    led: dict[str, list[tuple]] = {}
+    ta = ds.task_agencies.dropna(subset=["name"])
+    ta = ta[ta["role"] == "lead"].drop_duplicates(["name", "doc_id", "row"])
+    for name, doc_id, row in zip(ta["name"], ta["doc_id"], ta["row"]):
         if name in sheets and (doc_id, int(row)) in by_key:
-            roles.setdefault(name, []).append((role, by_key[(doc_id, int(row))]))
-    agency_cols = task_cols[:6] + [(m("col.role"), 10, "text")] + task_cols[6:]
+            led.setdefault(name, []).append(by_key[(doc_id, int(row))])
     big = pd.Timestamp.max
     for name, sheet in sheets.items():
-        ws = _Sheet(book, sheet, agency_cols)
-        items = roles.get(name, [])
-        items.sort(key=lambda it: (it[0] != "lead", it[1][5] if it[1][12] == "due" and not pd.isna(it[1][5])
-                                   else big, it[1][0], int(it[1][1])))
-        for role, r in items:
-            ws.add(task_values(r, role))
-        ws.finish(print_columns=len(agency_cols) - 2)
+        ws = _Sheet(book, sheet, task_cols)
+        items = led.get(name, [])
+        items.sort(key=lambda r: (r[5] if r[12] == "due" and not pd.isna(r[5]) else big, r[0], int(r[1])))
+        for r in items:
+            ws.add(task_values(r))
+        ws.finish(print_columns=len(task_cols) - 2)
 
     # ---- warnings
     ws = _Sheet(book, sheet_warn, [(m("col.document"), 40, "wrap"), (m("col.code"), 22, "text"),
