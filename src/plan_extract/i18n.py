@@ -49,18 +49,16 @@ class Messages:
     def date(self, value, precision: str = "day") -> str:
         """A date as office staff write it (``31/07/2024`` in vi, ``2024-07-31`` in en);
         ``precision`` ``month`` or ``year`` prints only what is known. Empty for null."""
+        import pandas as pd
+
         if value is None:
             return ""
         try:
-            import pandas as pd
-
             if pd.isna(value):
                 return ""
-            value = pd.Timestamp(value).date()
+            value = pd.Timestamp(value).date()  # dates, datetimes, Timestamps, ISO strings
         except (TypeError, ValueError):
             return str(value)
-        if isinstance(value, str):
-            value = dt.date.fromisoformat(value)
         if precision == "year":
             return str(value.year)
         if precision == "month":
