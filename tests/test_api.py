@@ -79,6 +79,13 @@ def _gold_end(task: dict):
     return n["end"] if n else None
 
 
+def _gold_due(task: dict):
+    """The gold due date: the end of a deadline of a kind that sets one (a
+    ``Thường xuyên trong năm 2024`` spans the year and is not due on 31 December)."""
+    n = task["deadline_norm"]
+    return n["end"] if n and n["kind"] in api.DUE_KINDS else None
+
+
 # ------------------------------------------------------------------ loading
 def test_package_reexports_load():
     assert plan_extract.load is api.load
@@ -243,14 +250,30 @@ def test_due_by_month_in_hiep_hoa(ds, gold):
                    "2024-12": 7}
     # every document against the gold deadlines
     for doc, g in gold.items():
-        exp = Counter(_gold_end(t)[:7] for t in g["tasks"] if not t["is_group"] and _gold_end(t))
+        exp = Counter(_gold_due(t)[:7] for t in g["tasks"] if not t["is_group"] and _gold_due(t))
         assert {str(p): int(v) for p, v in months[doc].items() if v} == dict(exp), doc
-    assert months["total"].sum() == 67
+    assert months["total"].sum() == 41
+    # Hà Tĩnh's 26 "Thường xuyên trong năm 2024" rows and its "Theo lộ trình kế hoạch trong
+    # năm 2024" end on 2024-12-31 but are not due then: only its 3 "Trong năm 2024" are
+    assert months.loc[pd.Period("2024-12", "M"), HT] == 3
     assert months.index.min() == pd.Period("2022-10", "M") and months.index.max() == pd.Period("2025-12", "M")
     assert len(months) == 39  # every month in between, zeros included
     quarters = ds.due_by_quarter(by_document=False)
     assert list(quarters.columns) == ["total"]
-    assert quarters.loc[pd.Period("2024Q4", "Q"), "total"] == 42
+    assert quarters.loc[pd.Period("2024Q4", "Q"), "total"] == 16
+
+
+def test_ongoing_tasks_are_not_due(ds):
+    ongoing = ds.ongoing_tasks()
+    dated = set(zip(ds.dated_tasks()["doc_id"], ds.dated_tasks()["row"]))
+    assert not dated & set(zip(ongoing["doc_id"], ongoing["row"]))
+    kinds = Counter(ongoing["deadline_kind"].astype(str))
+    # 65 "Thường xuyên", 8 "Theo …" plans, 17 periodic (13 "Báo cáo theo quý") and the two
+    # "Năm 2021 và các năm tiếp theo" / "Quý 3 năm 2021 và các năm tiếp theo" (yearly, no end)
+    assert kinds == {"continuous": 65, "per_plan": 8, "periodic": 17, "year": 2, "quarter": 1}
+    ht3 = ongoing[(ongoing["doc_id"] == HT) & (ongoing["row"] == 3)].iloc[0]
+    assert (ht3["deadline_start"], ht3["deadline_end"]) == (pd.Timestamp("2024-01-01"), pd.Timestamp("2024-12-31"))
+    assert len(ds.overdue("2026-01-01")) == len(ds.dated_tasks())  # ongoing work is never overdue
 
 
 def test_overdue_on_2024_06_30(ds, gold):
@@ -347,7 +370,7 @@ def test_readme_duckdb_queries(layouts, layout, tmp_path, monkeypatch):
     q2 = con.sql(queries["Q2"]).df()
     months = ds.due_by_month()["total"]
     assert dict(zip(q2["month"], q2["tasks"])) == {str(p): int(v) for p, v in months.items() if v}
-    assert q2.set_index("month").loc["2024-12", "tasks"] == 41
+    assert q2.set_index("month").loc["2024-12", "tasks"] == 15
 
     q3 = con.sql(queries["Q3"]).df()
     ov = ds.overdue("2024-06-30")

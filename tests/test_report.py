@@ -73,7 +73,15 @@ def out_dir(sample_output, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def report(out_dir, tmp_path_factory) -> Path:
+    """The English report (the assertions below read English labels)."""
     path = tmp_path_factory.mktemp("report") / "report.html"
+    assert build_report(out_dir, path, as_of=AS_OF, lang="en") == path
+    return path
+
+
+@pytest.fixture(scope="module")
+def report_vi(out_dir, tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("report-vi") / "bao-cao.html"
     assert build_report(out_dir, path, as_of=AS_OF) == path
     return path
 
@@ -92,8 +100,13 @@ def test_page_is_self_contained(report, page):
     text = report.read_text("utf-8")
     assert text.startswith("<!DOCTYPE html>")
     assert page.srcs == []  # no external script, image or frame
-    assert all(h.startswith("#") or h.startswith("data:") for h in page.hrefs), \
+    # in-page anchors, and the agency pages in the folder beside the page
+    agency = re.compile(r"report-agencies/[a-z0-9-]+\.html")
+    assert all(h.startswith(("#", "data:")) or agency.fullmatch(h) for h in page.hrefs), \
         [h for h in page.hrefs if not h.startswith(("#", "data:"))]
+    for h in page.hrefs:
+        if agency.fullmatch(h):
+            assert (report.parent / h).is_file(), h
     assert page.tags["link"] == 1  # only the empty data: favicon
     assert not re.search(r"@import|url\(", text)
     assert all("src" not in s for s in page.scripts)
@@ -141,10 +154,13 @@ def test_workload_names_are_in_the_page(report):
 def test_deadline_timeline_counts_match_the_gold_deadlines(page):
     gold = gold_docs()
     dated = [(doc, t["deadline_norm"]["end"]) for doc, g in gold.items() for t in g["tasks"]
-             if not t["is_group"] and t["deadline_norm"] and t["deadline_norm"]["end"]]
+             if not t["is_group"] and t["deadline_norm"] and t["deadline_norm"]["end"]
+             and t["deadline_norm"]["kind"] in api.DUE_KINDS]
     timeline = [b for b in page.bars if b["chart"] == "chart timeline"]
-    # two charts (month, quarter), each counting every dated task once
-    assert sum(int(b["data-value"]) for b in timeline) == 2 * len(dated) == 2 * 67
+    # two charts (month, quarter), each counting every task with a due date once; the 27
+    # Hà Tĩnh rows "Thường xuyên trong năm 2024" / "Theo lộ trình kế hoạch trong năm 2024"
+    # span the year and are not counted as due in December
+    assert sum(int(b["data-value"]) for b in timeline) == 2 * len(dated) == 2 * 41
     assert all(float(b["height"]) > 0 for b in timeline)
     hh_month = Counter(end[:7] for doc, end in dated if doc == HH)
     # the month chart's Hiệp Hòa segments, read off their tooltips
@@ -196,8 +212,11 @@ def test_document_text_is_escaped(out_dir, tmp_path):
             df["doc_id"] = df["doc_id"].where(df["doc_id"] != HH, HH + payload)
         pq.write_table(pa.Table.from_pandas(df, schema=S.TABLES[name], preserve_index=False),
                        evil / f"{name}.parquet")
-    path = build_report(evil, tmp_path / "evil.html", as_of=AS_OF)
+    path = build_report(evil, tmp_path / "evil.html", as_of=AS_OF, lang="en")
     text = path.read_text("utf-8")
+    for page_path in (tmp_path / "evil-agencies").glob("*.html"):
+        other = page_path.read_text("utf-8")
+        assert "<script>alert" not in other and "<img" not in other
     assert "<script>alert" not in text and "<img" not in text and "onerror=alert(1)>" not in text
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in text
     p = Page(text)
@@ -209,7 +228,7 @@ def test_document_text_is_escaped(out_dir, tmp_path):
 
 def test_report_command(out_dir, tmp_path, capsys):
     html = tmp_path / "r.html"
-    assert report_main([str(out_dir), "-o", str(html), "--as-of", AS_OF, "--top", "5"]) == 0
+    assert report_main([str(out_dir), "-o", str(html), "--as-of", AS_OF, "--top", "5", "--lang", "en"]) == 0
     p = Page(html.read_text("utf-8"))
     assert len([b for b in p.bars if b["chart"] == "chart workload" and "lead" in b["class"]]) == 5
     assert report_main([str(tmp_path / "empty")]) == 2
@@ -225,8 +244,12 @@ def test_report_of_documents_without_tasks(out_dir, tmp_path):
         shutil.copytree(out_dir / "documents", out / "documents")
     else:
         shutil.copy(out_dir / "documents.parquet", out / "documents.parquet")
-    text = build_report(out, tmp_path / "r.html", as_of=AS_OF).read_text("utf-8")
+    text = build_report(out, tmp_path / "r.html", as_of=AS_OF, lang="en").read_text("utf-8")
     for message in ("No agency is named as lead.", "No task has a due date.", "Nothing is overdue."):
+        assert message in text
+    text = build_report(out, tmp_path / "r-vi.html", as_of=AS_OF).read_text("utf-8")
+    for message in ("Không có cơ quan nào được giao chủ trì.", "Không có nhiệm vụ nào có hạn hoàn thành.",
+                    "Không có nhiệm vụ quá hạn."):
         assert message in text
     assert Page(text).bars == []
 
@@ -306,3 +329,79 @@ def test_a_document_without_number_place_or_date(tmp_path):
     html = build_report(out, tmp_path / "r.html", as_of="2024-01-01").read_text("utf-8")
     assert not re.search(r">\s*nan\s*<|\bnan\b —|— nan\b", html)
     assert ds.overdue()["row"].tolist() == [1] == ds.overdue(dt.date.today())["row"].tolist()
+
+
+# ------------------------------------------------------- Vietnamese, agencies
+def test_report_in_vietnamese(report_vi):
+    text = report_vi.read_text("utf-8")
+    assert '<html lang="vi">' in text and "<title>Báo cáo nhiệm vụ theo kế hoạch</title>" in text
+    for label in ("Khối lượng của cơ quan chủ trì", "Nhiệm vụ đến hạn theo thời gian", "Việc thường xuyên và định kỳ",
+                  "Quá hạn ngày 30/06/2024", "Bảng nhiệm vụ của từng văn bản", "Trang của từng cơ quan"):
+        assert label in text, label
+    for english in ("Workload per lead agency", "Deadline timeline", "Task rows per document", "overdue on"):
+        assert english not in text, english
+    overdue = text.split('<section id="overdue">', 1)[1].split("</section>", 1)[0]
+    assert "Xuân Lộc dòng 6" in overdue and "31/10/2022" in overdue
+    # documents without a number told apart by type, symbol and date
+    assert "Kế hoạch …/KH-UBND (chưa ghi số) ngày 01/2024" in text
+    assert "Quyết định …/QĐ-SNV (chưa ghi số) ngày 03/2024" in text
+    assert "Kế hoạch số 15/KH-UBND ngày 26/01/2022" in text
+    assert "Kế hoạch /KH-UBND<" not in text
+
+
+def test_ongoing_work_is_shown_as_such(report_vi, report):
+    vi = report_vi.read_text("utf-8")
+    ongoing = vi.split('<section id="ongoing">', 1)[1].split("</section>", 1)[0]
+    # Hà Tĩnh's 25 "Thường xuyên (trong) năm 2024": one line, spanning the year
+    assert re.search(r"<td>Thường xuyên</td><td>01/01/2024 – 31/12/2024</td><td></td><td class=\"num\">25</td>",
+                     ongoing)
+    assert re.search(r"<td>Định kỳ</td><td>không ghi năm</td><td>Hằng quý</td><td class=\"num\">13</td>", ongoing)
+    # and not in the due-date chart: December 2024 holds 15 tasks, not 41
+    p = Page(report.read_text("utf-8"))
+    dec = [b for b in p.bars if b["chart"] == "chart timeline" and "2024-12 ·" in b.get("title", "")]
+    assert dec == [] or sum(int(b["data-value"]) for b in dec) == 15
+
+
+def _agency_page(report: Path, slug: str) -> str:
+    return (report.parent / f"{report.stem}-agencies" / f"{slug}.html").read_text("utf-8")
+
+
+def test_agency_pages(report_vi, report, out_dir):
+    ds = api.load(out_dir)
+    folder = report_vi.parent / "bao-cao-agencies"
+    assert len(list(folder.glob("*.html"))) == ds.task_agencies["name"].nunique() == 41
+    page = _agency_page(report_vi, "van-phong-hoi-dong-nhan-dan-va-uy-ban-nhan-dan-huyen")
+    assert f"<h1>{VP_HUYEN_NAME}</h1>" in page
+    assert "<b>40</b><span>nhiệm vụ chủ trì</span>" in page
+    assert "@page{size:A4 landscape" in page and "@media print" in page
+    overdue = page.split('<section id="overdue">', 1)[1].split("</section>", 1)[0]
+    # Xuân Lộc rows 4, 5, 7 (31/10/2022) and the others this office leads or supports
+    ov = ds.overdue(AS_OF)
+    mine = ds.task_agencies[ds.task_agencies["name"] == VP_HUYEN_NAME][["doc_id", "row"]].drop_duplicates()
+    n = len(ov.merge(mine, on=["doc_id", "row"]))
+    assert overdue.count("<tr>") == 1 + n == 11
+    assert "<b>10</b><span>quá hạn ngày 30/06/2024</span>" in page
+    due_next = page.split('<section id="due-next">', 1)[1].split("</section>", 1)[0]
+    assert "Đến hạn từ 30/06/2024 đến 31/07/2024" in due_next
+    # Hiệp Hòa's "Tháng 7/2024" (row 24) falls due in July
+    assert "Tháng 7/2024" in due_next and due_next.count("<tr>") == 2
+    ongoing = page.split('<section id="ongoing">', 1)[1].split("</section>", 1)[0]
+    assert "Thường xuyên" in ongoing and "Hằng quý" in ongoing
+    en = _agency_page(report, "van-phong-hoi-dong-nhan-dan-va-uy-ban-nhan-dan-huyen")
+    assert "Due from 2024-06-30 to 2024-07-31" in en and "<span>tasks led</span>" in en
+
+
+def test_agency_page_prints_on_a4_landscape(report_vi, tmp_path):
+    import pdfplumber
+
+    src = report_vi.parent / "bao-cao-agencies" / "van-phong-so-noi-vu.html"
+    pdf = tmp_path / "agency.pdf"
+    proc = _run_chromium(src.as_uri(), tmp_path, "--no-pdf-header-footer", f"--print-to-pdf={pdf}")
+    assert pdf.is_file(), proc.stderr[-2000:]
+    with pdfplumber.open(pdf) as doc:
+        assert all((round(p.width), round(p.height)) == (842, 595) for p in doc.pages)
+        first = doc.pages[0]
+        text = first.extract_text()
+        assert "Văn phòng Sở Nội vụ" in text and "Quá hạn ngày 30/06/2024" in text
+        # the tables fit the page: no word drawn past its right edge
+        assert max(w["x1"] for p in doc.pages for w in p.extract_words()) <= first.width

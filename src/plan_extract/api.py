@@ -42,12 +42,17 @@ import pyarrow.parquet as pq
 from .dataset import TABLE_KEYS, column_info, table_paths
 from .writers import schema as S
 
-__all__ = ["Dataset", "load", "table_paths", "TABLE_KEYS"]
+__all__ = ["Dataset", "load", "table_paths", "TABLE_KEYS", "DUE_KINDS", "ONGOING_KINDS"]
 
 PathLike = Union[str, Path]
 DateLike = Union[str, dt.date, dt.datetime, pd.Timestamp]
 
 DATE_DTYPE = "datetime64[ms]"
+#: deadline kinds whose ``deadline_end`` is a due date (the last day to finish the task)
+DUE_KINDS = ("date", "by_date", "month", "months", "quarter", "year", "range")
+#: kinds that describe work going on through a period, not a due date: ``Thường xuyên
+#: trong năm 2024`` spans 2024 and is not due on 31 December
+ONGOING_KINDS = ("continuous", "per_plan")
 _HIVE = pads.partitioning(pa.schema([("year", pa.int32())]), flavor="hive")
 
 
@@ -228,14 +233,31 @@ class Dataset:
         return out.sort_values(["tasks", by], ascending=[False, True], kind="stable").reset_index(drop=True)
 
     def dated_tasks(self) -> pd.DataFrame:
-        """Task rows (not group headings) that have a due date (``deadline_end``),
-        joined with their document (:meth:`tasks_with_documents`)."""
+        """Task rows (not group headings) that have a due date, joined with their
+        document (:meth:`tasks_with_documents`). The due date is ``deadline_end`` of a
+        deadline of a kind in :data:`DUE_KINDS`; a ``continuous`` or ``per_plan``
+        deadline with a year (``Thường xuyên trong năm 2024``) spans that year and has
+        no due date, nor has a ``periodic`` one (see :meth:`ongoing_tasks`)."""
         t = self.tasks_with_documents()
-        return t[~t["is_group"] & t["deadline_end"].notna()].reset_index(drop=True)
+        due = t["deadline_kind"].astype(object).isin(DUE_KINDS)
+        return t[~t["is_group"] & due & t["deadline_end"].notna()].reset_index(drop=True)
+
+    def ongoing_tasks(self) -> pd.DataFrame:
+        """Task rows whose deadline is work through a period or a repetition rather than
+        a due date: kinds ``continuous`` and ``per_plan`` (``deadline_start`` /
+        ``deadline_end`` the span when a year is written) and every task with a
+        ``deadline_recurrence`` but no due date (``Báo cáo theo quý``, ``Năm 2021 và
+        các năm tiếp theo``). Joined with their document; sorted by ``doc_id``, ``row``."""
+        t = self.tasks_with_documents()
+        kind = t["deadline_kind"].astype(object)
+        due = kind.isin(DUE_KINDS) & t["deadline_end"].notna()
+        keep = ~t["is_group"] & ~due & (kind.isin(ONGOING_KINDS) | t["deadline_recurrence"].notna())
+        return t[keep].reset_index(drop=True)
 
     def due_by_period(self, freq: str = "M", by_document: bool = True) -> pd.DataFrame:
-        """Count of tasks falling due per calendar period of ``deadline_end`` (the due
-        date; tasks without one — continuous, on_event, … — are not counted).
+        """Count of tasks falling due per calendar period of their due date
+        (:meth:`dated_tasks`; tasks without one — continuous, per_plan, periodic,
+        on_event, … — are not counted).
 
         ``freq``: ``"M"`` (month) or ``"Q"`` (quarter). The index is a ``PeriodIndex``
         covering every period from the first to the last due date (empty periods give 0).

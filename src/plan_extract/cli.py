@@ -128,6 +128,11 @@ def _parser() -> argparse.ArgumentParser:
     rp = sub.add_parser("report", help="build a self-contained HTML report from an output folder",
                         description=REPORT_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     configure_parser(rp)
+    from .export import EXPORT_HELP
+    from .export import configure_parser as configure_export
+    xp = sub.add_parser("export", help="export an output folder as an Excel workbook and/or iCalendar files",
+                        description=EXPORT_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    configure_export(xp)
     return ap
 
 
@@ -205,6 +210,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "report":
         from .report import run_from_args
         return run_from_args(args)
+    if args.command == "export":
+        from .export import run_from_args as run_export
+
+        return run_export(args)
     return EXIT_USAGE
 
 

@@ -17,24 +17,37 @@ __all__ = ["build_report", "report_main", "configure_parser", "run_from_args", "
 
 REPORT_HELP = """\
 Build one self-contained HTML page from an output folder of `plan-extract extract`:
-workload per lead agency, deadline timeline (by month and quarter), tasks overdue on
-a date, the warnings of each document and a task table per document with a link to
-every row. The page needs no network (inline CSS and SVG only).
+workload per lead agency, deadline timeline (by month and quarter; only deadlines that
+are due dates), ongoing and recurring work, tasks overdue on a date, the warnings of
+each document and a task table per document with a link to every row; and one printable
+page per agency (A4 landscape) in the folder HTML-agencies/ beside it. The pages need no
+network (inline CSS and SVG only). Vietnamese by default, English with --lang en.
 """
 
 
-def build_report(output_dir, html_path=None, as_of: Optional[dt.date | str] = None, top: int = 25) -> Path:
+def build_report(output_dir, html_path=None, as_of: Optional[dt.date | str] = None, top: int = 25,
+                 lang: str = "vi") -> Path:
     """Write the report of ``output_dir`` to ``html_path`` (default
-    ``output_dir/report.html``) and return its path. ``as_of`` is the day overdue tasks
-    are counted on (default: today); ``top`` the number of agencies in the workload chart."""
+    ``output_dir/report.html``) and return its path; one printable page per agency goes
+    to the folder beside it, ``<name>-agencies/<agency>.html``. ``as_of`` is the day
+    overdue tasks are counted on (default: today); ``top`` the number of agencies in the
+    workload chart; ``lang`` ``vi`` (default) or ``en``."""
     from ..api import load
-    from .page import render, write
+    from .page import Context, render, render_agency, write
 
     out = Path(output_dir)
     path = Path(html_path) if html_path is not None else out / "report.html"
     day = _parse_day(as_of) if as_of is not None else dt.date.today()
     ds = load(out)
-    return write(path, render(ds, day, top=top, source=str(out)))
+    folder = path.with_name(f"{path.stem}-agencies")
+    cx = Context(ds, day, lang)
+    if folder.is_dir():
+        for old in folder.glob("*.html"):
+            old.unlink()
+    for name, slug in cx.agency_slugs.items():
+        write(folder / f"{slug}.html", render_agency(cx, name, f"../{path.name}"))
+    return write(path, render(ds, day, top=top, source=str(out), lang=lang,
+                              agency_dir=folder.name if cx.agency_slugs else None))
 
 
 def _parse_day(value) -> dt.date:
@@ -57,13 +70,16 @@ def configure_parser(parser: argparse.ArgumentParser) -> argparse.ArgumentParser
                         help="day on which tasks are counted overdue (default: today)")
     parser.add_argument("--top", type=int, default=25, metavar="N",
                         help="agencies shown in the workload chart (default: 25; all are in the table)")
+    parser.add_argument("--lang", choices=("vi", "en"), default="vi",
+                        help="language of the report (default: vi, Vietnamese)")
     return parser
 
 
 def run_from_args(args: argparse.Namespace) -> int:
     """Run the command from parsed arguments; 0 on success, 2 when the folder is not an output folder."""
     try:
-        path = build_report(args.output_dir, args.html, as_of=args.as_of, top=args.top)
+        path = build_report(args.output_dir, args.html, as_of=args.as_of, top=args.top,
+                            lang=getattr(args, "lang", "vi"))
     except FileNotFoundError as exc:
         print(f"plan-extract report: {exc}", file=sys.stderr)
         return 2

@@ -34,7 +34,8 @@ def _truncate(text: str, limit: int) -> str:
 
 
 def workload_chart(rows: Sequence[tuple[str, int, int]], title: str, label_chars: int = 60,
-                   width: int = 1100) -> str:
+                   width: int = 1100, labels: tuple[str, str] = ("tasks led (chủ trì)", "tasks supported (phối hợp)"),
+                   tooltip: str = "{name}: {led} led, {supported} supported") -> str:
     """Horizontal bars, one group per agency: ``(name, led, supported)``. The led bar is
     the main one (dark); the supported bar is drawn thinner below it (light)."""
     label_w, right_pad, row_h, top_pad = 430, 50, 30, 36
@@ -46,16 +47,16 @@ def workload_chart(rows: Sequence[tuple[str, int, int]], title: str, label_chars
            f'viewBox="0 0 {width} {height}" role="img" aria-label="{esc(title)}">',
            f'<title>{esc(title)}</title>',
            f'<rect x="{label_w}" y="8" width="12" height="12" fill="{LEAD_COLOUR}"/>'
-           f'<text x="{label_w + 18}" y="19" class="legend">tasks led (chủ trì)</text>'
+           f'<text x="{label_w + 18}" y="19" class="legend">{esc(labels[0])}</text>'
            f'<rect x="{label_w + 170}" y="8" width="12" height="12" fill="{SUPPORT_COLOUR}"/>'
-           f'<text x="{label_w + 188}" y="19" class="legend">tasks supported (phối hợp)</text>']
+           f'<text x="{label_w + 188}" y="19" class="legend">{esc(labels[1])}</text>']
     for t in range(0, top + 1, tick):
         x = label_w + t * scale
         out.append(f'<line x1="{x:.1f}" y1="{top_pad - 4}" x2="{x:.1f}" y2="{height - 26}" class="grid"/>'
                    f'<text x="{x:.1f}" y="{height - 10}" class="tick" text-anchor="middle">{t}</text>')
     for i, (name, led, supported) in enumerate(rows):
         y = top_pad + i * row_h
-        out.append(f'<g class="agency"><title>{esc(name)}: {led} led, {supported} supported</title>'
+        out.append(f'<g class="agency"><title>{esc(tooltip.format(name=name, led=led, supported=supported))}</title>'
                    f'<text x="{label_w - 8}" y="{y + 15}" class="label" text-anchor="end">'
                    f'{esc(_truncate(name, label_chars))}</text>'
                    f'<rect class="bar lead" data-value="{led}" x="{label_w}" y="{y + 3}" '
