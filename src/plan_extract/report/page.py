@@ -220,7 +220,7 @@ def render(ds: Dataset, as_of: dt.date, top: int = 25, source: Optional[str] = N
         n_w = int(d["n_warnings"] or 0)
         warn_cell = f'<a href="#{ids[did]}-warnings">{n_w}</a>' if n_w else "0"
         issued = m.date(d["issue_date"], str(d["issue_date_precision"]) if pd.notna(d["issue_date_precision"])
-                        else "day") if pd.notna(d["issue_date"]) else esc(d["issue_date_raw"] or "")
+                        else "day") if pd.notna(d["issue_date"]) else esc(_s(d["issue_date_raw"]))
         rows.append(
             f'<tr><td><a href="#{ids[did]}">{esc(cx.labels[did])}</a><div class="muted">{esc(did)}</div></td>'
             f'<td>{_text(d["title"])}</td><td>{esc(_s(d["place"]))}</td>'
