@@ -7,6 +7,7 @@ matched with a fresh ``AgencyMatcher`` per sample document (cold cache).
 
     PYTHONPATH=src python bench/bench_agencies.py [--n 100000] [--seed 7]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,13 +27,24 @@ DOCS = {
     "xuan-loc-2022-cai-cach-hanh-chinh": (Jurisdiction("huyen", "Đồng Nai", "75", "Xuân Lộc", "741"), None),
     "hiep-hoa-2024-kiem-soat-tthc": (Jurisdiction("huyen", "Bắc Giang", "24", "Hiệp Hòa", "223"), None),
     "tam-duong-2021-de-an-468": (Jurisdiction("huyen", "Lai Châu", "12", "Tam Đường", "106"), None),
-    "vinh-bao-2024-kiem-soat-tthc": (Jurisdiction("huyen", "Hải Phòng", "31", "Vĩnh Bảo", "316"),
-                                     "ỦY BAN NHÂN DÂN HUYỆN VĨNH BẢO"),
+    "vinh-bao-2024-kiem-soat-tthc": (
+        Jurisdiction("huyen", "Hải Phòng", "31", "Vĩnh Bảo", "316"),
+        "ỦY BAN NHÂN DÂN HUYỆN VĨNH BẢO",
+    ),
     "ha-tinh-so-noi-vu-2024-kiem-soat-tthc": (Jurisdiction("tinh", "Hà Tĩnh", "42"), "GIÁM ĐỐC SỞ NỘI VỤ"),
 }
-SWAPS = [("Ủy ban nhân dân", "UBND"), ("UBND", "Ủy ban nhân dân"), ("HĐND", "Hội đồng nhân dân"),
-         ("Hòa", "Hoà"), ("hóa", "hoá"), ("Văn hóa - Thông tin", "VH-TT"), ("thủ tục hành chính", "TTHC"),
-         ("TTHC", "thủ tục hành chính"), ("Phòng", "phòng"), ("và", "&")]
+SWAPS = [
+    ("Ủy ban nhân dân", "UBND"),
+    ("UBND", "Ủy ban nhân dân"),
+    ("HĐND", "Hội đồng nhân dân"),
+    ("Hòa", "Hoà"),
+    ("hóa", "hoá"),
+    ("Văn hóa - Thông tin", "VH-TT"),
+    ("thủ tục hành chính", "TTHC"),
+    ("TTHC", "thủ tục hành chính"),
+    ("Phòng", "phòng"),
+    ("và", "&"),
+]
 
 
 def variant(m: str, rnd: random.Random) -> str:
@@ -58,10 +70,10 @@ def variant(m: str, rnd: random.Random) -> str:
     i = rnd.randrange(1, len(m) - 1)
     op = rnd.randrange(3)
     if op == 0:
-        return m[:i] + m[i + 1:]
+        return m[:i] + m[i + 1 :]
     if op == 1:
         return m[:i] + m[i] + m[i:]
-    return m[:i - 1] + m[i] + m[i - 1] + m[i + 1:]
+    return m[: i - 1] + m[i] + m[i - 1] + m[i + 1 :]
 
 
 def main() -> None:

@@ -18,6 +18,7 @@ bench/RESULTS-batch-cold.md). Peak memory is the largest
 resident set of one process (the command or one of its workers), over all repeats. Results are printed as a markdown
 table and written to bench/RESULTS-batch.md.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -65,16 +66,21 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--docx-share", type=float, default=0.0)
     ap.add_argument("--work", type=Path, default=ROOT / "bench" / "out")
-    ap.add_argument("--cold", action="store_true",
-                    help="drop the inputs from the page cache before every run (a folder just received)")
+    ap.add_argument(
+        "--cold",
+        action="store_true",
+        help="drop the inputs from the page cache before every run (a folder just received)",
+    )
     a = ap.parse_args()
     trash = a.work / "trash"
     shutil.rmtree(trash, ignore_errors=True)
     trash.mkdir(parents=True)
     speedups: list[str] = []
     runs: list[str] = []  # every first run's seconds, in the order they ran
-    lines = ["| N | workers | seconds (min–max) | docs/s | docs/s per worker | MB/s | peak RSS MB | re-run s | re-run % |",
-             "|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "| N | workers | seconds (min–max) | docs/s | docs/s per worker | MB/s | peak RSS MB | re-run s | re-run % |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
     for n in a.sizes:
         src = a.work / f"docs-{n}"
         if not src.exists():
@@ -104,28 +110,46 @@ def main() -> None:
         for w in a.workers:
             secs, again, peak = statistics.median(firsts[w]), statistics.median(agains[w]), max(peaks[w])
             spread = f"{min(firsts[w]):.1f}–{max(firsts[w]):.1f}"
-            lines.append(f"| {n} | {w} | {secs:.1f} ({spread}) | {n / secs:.0f} | {n / secs / w:.0f} | "
-                         f"{mb / secs:.1f} | {peak:.0f} | {again:.2f} | {100 * again / secs:.1f} |")
+            lines.append(
+                f"| {n} | {w} | {secs:.1f} ({spread}) | {n / secs:.0f} | {n / secs / w:.0f} | "
+                f"{mb / secs:.1f} | {peak:.0f} | {again:.2f} | {100 * again / secs:.1f} |"
+            )
             print(lines[-1], flush=True)
         base = statistics.median(firsts[a.workers[0]])
         for w in a.workers[1:]:
             # each repeat runs the worker counts back to back: the ratio within a repeat
             # is the least disturbed by the machine's slow and fast spells
             paired = [b / t for b, t in zip(firsts[a.workers[0]], firsts[w])]
-            speedups.append(f"N = {n}: {w} workers {base / statistics.median(firsts[w]):.2f}x "
-                            f"the speed of {a.workers[0]} (ratio of the medians); repeat by repeat "
-                            f"{statistics.median(paired):.2f}x (median; {min(paired):.2f}–{max(paired):.2f})")
-        runs.append(f"N = {n}: " + "; ".join(
-            f"{w} worker{'s' if w > 1 else ''} " + ", ".join(f"{t:.1f}" for t in firsts[w]) for w in a.workers))
+            speedups.append(
+                f"N = {n}: {w} workers {base / statistics.median(firsts[w]):.2f}x "
+                f"the speed of {a.workers[0]} (ratio of the medians); repeat by repeat "
+                f"{statistics.median(paired):.2f}x (median; {min(paired):.2f}–{max(paired):.2f})"
+            )
+        runs.append(
+            f"N = {n}: "
+            + "; ".join(
+                f"{w} worker{'s' if w > 1 else ''} " + ", ".join(f"{t:.1f}" for t in firsts[w]) for w in a.workers
+            )
+        )
     shutil.rmtree(trash, ignore_errors=True)
-    text = ("\n".join(lines) + "\n\n" + ";\n".join(speedups) + ".\n\nSeconds of every run, repeat by repeat:\n"
-            + "\n".join(f"- {r}" for r in runs))
+    text = (
+        "\n".join(lines)
+        + "\n\n"
+        + ";\n".join(speedups)
+        + ".\n\nSeconds of every run, repeat by repeat:\n"
+        + "\n".join(f"- {r}" for r in runs)
+    )
     cold = " --cold" if a.cold else ""
-    info = (f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; median of {a.repeat} runs; "
-            f"`python bench/bench_batch.py --sizes {' '.join(map(str, a.sizes))} "
-            f"--workers {' '.join(map(str, a.workers))} --repeat {a.repeat}{cold}`"
-            + (" (inputs dropped from the page cache before every run)" if a.cold else "") + "\n\n")
-    (ROOT / "bench" / f"RESULTS-batch{'-cold' if a.cold else ''}.md").write_text("# Batch benchmark\n\n" + info + text + "\n", encoding="utf-8")
+    info = (
+        f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; median of {a.repeat} runs; "
+        f"`python bench/bench_batch.py --sizes {' '.join(map(str, a.sizes))} "
+        f"--workers {' '.join(map(str, a.workers))} --repeat {a.repeat}{cold}`"
+        + (" (inputs dropped from the page cache before every run)" if a.cold else "")
+        + "\n\n"
+    )
+    (ROOT / "bench" / f"RESULTS-batch{'-cold' if a.cold else ''}.md").write_text(
+        "# Batch benchmark\n\n" + info + text + "\n", encoding="utf-8"
+    )
     print(text)
 
 

@@ -11,6 +11,7 @@ its first row taken as the header, columns mapped with the same vocabulary, rows
 as they are, and the same hierarchy rules; no merges, no continuations, no group-row
 rules, no layout tables. Scores come from tests/corpus/score.py (the contract's scorer).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -35,6 +36,7 @@ def _scorer():
 
 # -- the generic baseline ---------------------------------------------------------------
 
+
 def _tables_docx(path: Path) -> list[list[list[str]]]:
     import docx  # python-docx
 
@@ -57,8 +59,10 @@ def _tables_html(path: Path) -> list[list[list[str]]]:
     from lxml import html
 
     root = html.fromstring(path.read_bytes())
-    return [[[" ".join(td.text_content().split()) for td in tr.findall("./td") + tr.findall("./th")]
-             for tr in t.iter("tr")] for t in root.iter("table")]
+    return [
+        [[" ".join(td.text_content().split()) for td in tr.findall("./td") + tr.findall("./th")] for tr in t.iter("tr")]
+        for t in root.iter("table")
+    ]
 
 
 def _tables_text(path: Path) -> list[list[list[str]]]:
@@ -82,8 +86,14 @@ def baseline(path: Path) -> dict:
     from plan_extract.parsers.tasktable.hierarchy import assign
 
     ext = path.suffix.lower()
-    reader = {".docx": _tables_docx, ".pdf": _tables_pdf, ".htm": _tables_html, ".html": _tables_html,
-              ".md": _tables_text, ".txt": _tables_text}.get(ext)
+    reader = {
+        ".docx": _tables_docx,
+        ".pdf": _tables_pdf,
+        ".htm": _tables_html,
+        ".html": _tables_html,
+        ".md": _tables_text,
+        ".txt": _tables_text,
+    }.get(ext)
     rows = []
     try:
         tables = reader(path) if reader else []
@@ -103,12 +113,15 @@ def baseline(path: Path) -> dict:
             rows.append(values)
     groups = [not any(v[f] for f in ("lead", "support", "deadline", "product")) for v in rows]
     placed = assign([v["tt"] for v in rows], groups, [False] * len(rows))
-    tasks = [dict(v, row=i + 1, is_group=g, parent_row=(p + 1 if p is not None else None), level=lv)
-             for i, (v, g, (p, lv)) in enumerate(zip(rows, groups, placed))]
+    tasks = [
+        dict(v, row=i + 1, is_group=g, parent_row=(p + 1 if p is not None else None), level=lv)
+        for i, (v, g, (p, lv)) in enumerate(zip(rows, groups, placed))
+    ]
     return {"tasks": tasks}
 
 
 # -- agency splits -----------------------------------------------------------------------
+
 
 def agency_split_share(out: Path) -> dict[str, tuple[int, int]]:
     """Per document: (cells split into the gold's mentions, cells) over the cells of the
@@ -141,18 +154,35 @@ def run(out_md: Path) -> str:
     score = _scorer()
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "out"
-        subprocess.run([sys.executable, "-m", "plan_extract.cli", "extract", str(CORPUS / "docs"), "-o", str(out),
-                        "-q"], check=False, capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "plan_extract.cli", "extract", str(CORPUS / "docs"), "-o", str(out), "-q"],
+            check=False,
+            capture_output=True,
+        )
         splits = agency_split_share(out)
-        lines = ["# Real-document corpus: the project against a generic baseline", "",
-                 "Made by `python bench/bench_corpus.py`. Gold: `tests/corpus/gold` (documents with a task "
-                 "table, and documents without one for the header). Baseline: the file's tables as python-docx, "
-                 "pdfplumber, lxml or plain pipe rows give them, first row as header, the same column vocabulary "
-                 "and hierarchy rules, no other project rule.", "",
-                 "| document | gold rows | perfect | row recall | baseline perfect | baseline recall | header | "
-                 "agency cells split right |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
-        tot = {"rows": 0, "perfect": 0, "matched": 0, "b_perfect": 0, "b_matched": 0, "h": 0, "hn": 0,
-               "s_ok": 0, "s_n": 0}
+        lines = [
+            "# Real-document corpus: the project against a generic baseline",
+            "",
+            "Made by `python bench/bench_corpus.py`. Gold: `tests/corpus/gold` (documents with a task "
+            "table, and documents without one for the header). Baseline: the file's tables as python-docx, "
+            "pdfplumber, lxml or plain pipe rows give them, first row as header, the same column vocabulary "
+            "and hierarchy rules, no other project rule.",
+            "",
+            "| document | gold rows | perfect | row recall | baseline perfect | baseline recall | header | "
+            "agency cells split right |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        tot = {
+            "rows": 0,
+            "perfect": 0,
+            "matched": 0,
+            "b_perfect": 0,
+            "b_matched": 0,
+            "h": 0,
+            "hn": 0,
+            "s_ok": 0,
+            "s_n": 0,
+        }
         for gf in sorted((CORPUS / "gold").glob("*.json")):
             gold = json.loads(gf.read_text("utf-8"))
             if "doc_id" not in gold:
@@ -178,13 +208,18 @@ def run(out_md: Path) -> str:
 
             def pct(a: int, d: int) -> str:
                 return f"{a / d:.3f}" if d else "–"
-            lines.append(f"| {doc} | {n} | {pct(t['perfect_rows'], n)} | {pct(t['matched_rows'], n)} | "
-                         f"{pct(b['perfect_rows'], n)} | {pct(b['matched_rows'], n)} | "
-                         f"{pct(sum(h.values()), len(h))} | {pct(ok, cells)} |")
+
+            lines.append(
+                f"| {doc} | {n} | {pct(t['perfect_rows'], n)} | {pct(t['matched_rows'], n)} | "
+                f"{pct(b['perfect_rows'], n)} | {pct(b['matched_rows'], n)} | "
+                f"{pct(sum(h.values()), len(h))} | {pct(ok, cells)} |"
+            )
         r = tot["rows"]
-        lines.append(f"| **all** | {r} | **{tot['perfect'] / r:.3f}** | **{tot['matched'] / r:.3f}** | "
-                     f"{tot['b_perfect'] / r:.3f} | {tot['b_matched'] / r:.3f} | **{tot['h'] / tot['hn']:.3f}** | "
-                     f"{(tot['s_ok'] / tot['s_n']) if tot['s_n'] else 0:.3f} |")
+        lines.append(
+            f"| **all** | {r} | **{tot['perfect'] / r:.3f}** | **{tot['matched'] / r:.3f}** | "
+            f"{tot['b_perfect'] / r:.3f} | {tot['b_matched'] / r:.3f} | **{tot['h'] / tot['hn']:.3f}** | "
+            f"{(tot['s_ok'] / tot['s_n']) if tot['s_n'] else 0:.3f} |"
+        )
         text = "\n".join(lines) + "\n"
     out_md.write_text(text, encoding="utf-8")
     return text

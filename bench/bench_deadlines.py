@@ -3,6 +3,7 @@ of the gold files. A benchmark, not a test: wall-clock figures depend on the mac
 
     python bench/bench_deadlines.py [--repeat 5]
 """
+
 from __future__ import annotations
 
 import argparse

@@ -9,6 +9,7 @@ Writes bench/RESULTS-export.md.
 
     PYTHONPATH=src python bench/bench_export.py [--tasks 10000] [--repeat 3]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -46,8 +47,7 @@ def build(tmp: Path, n_tasks: int) -> Path:
     for name in S.TABLES:
         folder = samples / name
         table = pq.read_table(folder if folder.is_dir() else samples / f"{name}.parquet")
-        table = pa.Table.from_arrays([table.column(f.name).cast(f.type) for f in S.TABLES[name]],
-                                     schema=S.TABLES[name])
+        table = pa.Table.from_arrays([table.column(f.name).cast(f.type) for f in S.TABLES[name]], schema=S.TABLES[name])
         df = table.to_pandas()
         frames = []
         for k in range(copies):
@@ -57,8 +57,7 @@ def build(tmp: Path, n_tasks: int) -> Path:
         big = pd.concat(frames, ignore_index=True)
         if name == "tasks":
             big = big.iloc[:n_tasks]
-        pq.write_table(pa.Table.from_pandas(big, schema=S.TABLES[name], preserve_index=False),
-                       out / f"{name}.parquet")
+        pq.write_table(pa.Table.from_pandas(big, schema=S.TABLES[name], preserve_index=False), out / f"{name}.parquet")
     return out
 
 
@@ -81,29 +80,46 @@ def main_(argv=None) -> int:
             t2 = time.perf_counter()
             cal = write_calendars(ds, tmp / f"ics-{i}", lang="vi")
             t3 = time.perf_counter()
-            runs.append({"load": t1 - t0, "xlsx": t2 - t1, "ics": t3 - t2, "total": t3 - t0,
-                         "cpu": time.process_time() - c0,
-                         "size": (tmp / f"plan-{i}.xlsx").stat().st_size})
-            print(f"run {i + 1}: load {t1 - t0:.2f} s, xlsx {t2 - t1:.2f} s, ics {t3 - t2:.2f} s, "
-                  f"total {t3 - t0:.2f} s", file=sys.stderr)
+            runs.append(
+                {
+                    "load": t1 - t0,
+                    "xlsx": t2 - t1,
+                    "ics": t3 - t2,
+                    "total": t3 - t0,
+                    "cpu": time.process_time() - c0,
+                    "size": (tmp / f"plan-{i}.xlsx").stat().st_size,
+                }
+            )
+            print(
+                f"run {i + 1}: load {t1 - t0:.2f} s, xlsx {t2 - t1:.2f} s, ics {t3 - t2:.2f} s, total {t3 - t0:.2f} s",
+                file=sys.stderr,
+            )
         n_tasks, n_docs = len(ds.tasks), len(ds.documents)
         med = {k: statistics.median(r[k] for r in runs) for k in ("load", "xlsx", "ics", "total", "cpu")}
         lines = [
-            "# Export benchmark (bench/bench_export.py)", "",
+            "# Export benchmark (bench/bench_export.py)",
+            "",
             f"{n_tasks:,} task rows of {n_docs} documents (the five samples copied), "
             f"{len(res['agencies'])} agency sheets, {cal['events']:,} calendar events in {len(cal['files'])} files; "
             f"workbook {runs[-1]['size'] / 1e6:.1f} MB.",
             f"Machine: {platform.machine()}, Python {platform.python_version()}, one process; "
             f"median of {args.repeat} runs; seconds are wall-clock, `cpu` the process's CPU time for the "
             f"whole export (wall-clock grows when other work shares the cores; the load average is "
-            f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores at the end of this run).", "",
-            "| step | median s | min–max s |", "|---|---|---|"]
+            f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores at the end of this run).",
+            "",
+            "| step | median s | min–max s |",
+            "|---|---|---|",
+        ]
         for k in ("load", "xlsx", "ics", "total", "cpu"):
             vals = [r[k] for r in runs]
             lines.append(f"| {k} | {med[k]:.2f} | {min(vals):.2f}–{max(vals):.2f} |")
-        lines += ["", f"Target: the whole export of 10,000 tasks under 10 s: wall-clock "
-                  f"{'met' if med['total'] < 10 else 'NOT met'} ({med['total']:.2f} s), CPU time "
-                  f"{'met' if med['cpu'] < 10 else 'NOT met'} ({med['cpu']:.2f} s).", ""]
+        lines += [
+            "",
+            f"Target: the whole export of 10,000 tasks under 10 s: wall-clock "
+            f"{'met' if med['total'] < 10 else 'NOT met'} ({med['total']:.2f} s), CPU time "
+            f"{'met' if med['cpu'] < 10 else 'NOT met'} ({med['cpu']:.2f} s).",
+            "",
+        ]
         args.results.write_text("\n".join(lines), "utf-8")
         print("\n".join(lines))
     finally:

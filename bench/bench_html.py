@@ -6,6 +6,7 @@ styles) read into the IR, and extracted end to end. Best of ``--repeat`` runs.
 
 Writes its figures to bench/RESULTS-html.md (target: the 5 MB page read in under 1 s).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -22,9 +23,11 @@ def big_page(mb: float) -> bytes:
     from make_html import build_html
 
     text = build_html("hiep-hoa-2024-kiem-soat-tthc", "portal").decode("utf-8")
-    chunk = ("<div class='tin'><a href='/t/{i}'>Tin tức số {i}: hội nghị triển khai nhiệm vụ năm 2024</a> "
-             "<span class='ngay'>ngày 01/01/2024</span><script>track({i})</script>"
-             "<style>.t{i}{{color:red}}</style></div>\n")
+    chunk = (
+        "<div class='tin'><a href='/t/{i}'>Tin tức số {i}: hội nghị triển khai nhiệm vụ năm 2024</a> "
+        "<span class='ngay'>ngày 01/01/2024</span><script>track({i})</script>"
+        "<style>.t{i}{{color:red}}</style></div>\n"
+    )
     parts, size, i = [], 0, 0
     while size < mb * 1_000_000 - len(text):
         s = chunk.format(i=i)

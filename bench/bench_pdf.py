@@ -17,6 +17,7 @@ the interpreter with its imports), and accuracy: each method's IR goes through t
 same parsers (``build_document``), the JSON is written to ``bench/out/pdf/<method>/json``
 and ``score.py`` scores it against the gold. Results go to bench/RESULTS-pdf.md.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -65,9 +66,15 @@ def _plain(path: Path, with_text: bool):
                     if line.strip():
                         doc.blocks.append(Paragraph(line.strip(), Provenance(str(path), page=page.page_number)))
             for rows in rows_per_table:
-                doc.blocks.append(Table([Row([Cell((c or "").strip()) for c in r],
-                                             Provenance(str(path), page=page.page_number)) for r in rows],
-                                        Provenance(str(path), page=page.page_number)))
+                doc.blocks.append(
+                    Table(
+                        [
+                            Row([Cell((c or "").strip()) for c in r], Provenance(str(path), page=page.page_number))
+                            for r in rows
+                        ],
+                        Provenance(str(path), page=page.page_number),
+                    )
+                )
             page.close()
     return doc
 
@@ -75,8 +82,9 @@ def _plain(path: Path, with_text: bool):
 def worker(method: str, files: list[Path], out_dir: Path | None, trace: bool = False) -> dict:
     import tracemalloc
 
-    import plan_extract.readers.pdf  # noqa: F401  (imports outside the timing)
     import pdfplumber  # noqa: F401
+
+    import plan_extract.readers.pdf  # noqa: F401  (imports outside the timing)
 
     base = _rss_mb()
     if trace:
@@ -120,8 +128,12 @@ def _fixtures(directory: Path | None) -> list[Path]:
 def _score(score_py: Path, out_dir: Path) -> dict:
     if not score_py.exists():
         return {}
-    res = subprocess.run([sys.executable, str(score_py), str(out_dir), "--gold", str(ROOT / "tests" / "gold"),
-                          "--json"], capture_output=True, text=True, check=False)
+    res = subprocess.run(
+        [sys.executable, str(score_py), str(out_dir), "--gold", str(ROOT / "tests" / "gold"), "--json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     try:
         result = json.loads(res.stdout)
     except ValueError:
@@ -155,28 +167,39 @@ def main(argv: list[str] | None = None) -> int:
         out_dir = ROOT / "bench" / "out" / "pdf" / method
         best = None
         for k in range(a.repeat):
-            cmd = [sys.executable, __file__, "--worker", method] + (["--out", str(out_dir)] if k == 0 else []) \
+            cmd = (
+                [sys.executable, __file__, "--worker", method]
+                + (["--out", str(out_dir)] if k == 0 else [])
                 + [str(f) for f in files]
+            )
             res = subprocess.run(cmd, capture_output=True, text=True, check=True, env=env)
             r = json.loads(res.stdout.strip().splitlines()[-1])
             if best is None or r["seconds"] < best["seconds"]:
                 best = {**r, "peak_mb": max(r["peak_mb"], (best or r)["peak_mb"])}
-        traced = subprocess.run([sys.executable, __file__, "--worker", method, "--trace"] + [str(f) for f in files],
-                                capture_output=True, text=True, check=True, env=env)
+        traced = subprocess.run(
+            [sys.executable, __file__, "--worker", method, "--trace"] + [str(f) for f in files],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=env,
+        )
         best["traced_mb"] = json.loads(traced.stdout.strip().splitlines()[-1])["traced_mb"]
         best["score"] = _score(a.score, out_dir)
         rows.append((label, best))
 
     lines = [
-        "# PDF reader benchmark", "",
+        "# PDF reader benchmark",
+        "",
         f"{len(files)} PDFs, {rows[0][1]['pages']} pages (the five samples as .docx fixtures printed by "
         "LibreOffice headless; landscape appendix pages with task tables broken across pages). "
         f"Best of {a.repeat} runs, each in a fresh process. Memory: the peak of Python allocations "
         "during the extraction (tracemalloc, in a separate run) and the process's peak RSS (interpreter, "
         "imports and all). Accuracy: the method's IR through the "
-        "project's parsers, scored by score.py against tests/gold.", "",
+        "project's parsers, scored by score.py against tests/gold.",
+        "",
         f"Machine: {platform.machine()}, Python {platform.python_version()}, "
-        f"{os.cpu_count()} CPUs; `python bench/bench_pdf.py --repeat {a.repeat}`.", "",
+        f"{os.cpu_count()} CPUs; `python bench/bench_pdf.py --repeat {a.repeat}`.",
+        "",
         "| method | seconds | pages/s | peak alloc MB | peak RSS MB | perfect_rows | row_recall | header "
         "| wrong fields (rows) |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
@@ -184,15 +207,26 @@ def main(argv: list[str] | None = None) -> int:
     for label, r in rows:
         s = r["score"]
         misses = ", ".join(f"{k} {v}" for k, v in sorted(s.get("misses", {}).items(), key=lambda kv: -kv[1]))
-        lines.append("| %s | %.2f | %.1f | %.1f | %.0f | %s | %s | %s | %s |" % (
-            label, r["seconds"], r["pages"] / r["seconds"], r["traced_mb"], r["peak_mb"],
-            *("%.3f" % s[k] if k in s else "n/a" for k in ("perfect_rows", "row_recall", "header")),
-            misses or "none"))
-    lines += ["", "Plain `extract_tables()` gives a vertically merged cell (an agency cell shared by several "
-              "rows, also across a page break) to its first row only, so the other rows lose their lead or "
-              "support; without running text it has no header at all. Our reader also reads the text of "
-              "every page, and runs the table finder only on pages that draw rulings, on the edges it has "
-              "already collected from pdfminer's layout objects."]
+        lines.append(
+            "| %s | %.2f | %.1f | %.1f | %.0f | %s | %s | %s | %s |"
+            % (
+                label,
+                r["seconds"],
+                r["pages"] / r["seconds"],
+                r["traced_mb"],
+                r["peak_mb"],
+                *("%.3f" % s[k] if k in s else "n/a" for k in ("perfect_rows", "row_recall", "header")),
+                misses or "none",
+            )
+        )
+    lines += [
+        "",
+        "Plain `extract_tables()` gives a vertically merged cell (an agency cell shared by several "
+        "rows, also across a page break) to its first row only, so the other rows lose their lead or "
+        "support; without running text it has no header at all. Our reader also reads the text of "
+        "every page, and runs the table finder only on pages that draw rulings, on the edges it has "
+        "already collected from pdfminer's layout objects.",
+    ]
     text = "\n".join(lines) + "\n"
     print(text)
     (ROOT / "bench" / "RESULTS-pdf.md").write_text(text, encoding="utf-8")

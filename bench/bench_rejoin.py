@@ -9,6 +9,7 @@ used to rebuild the text at every continuation (quadratic: 200,000 paragraphs to
 Prints a markdown table and writes it to bench/RESULTS-rejoin.md: the median seconds
 of ``rejoin`` alone and of the whole extraction of the text file.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -17,8 +18,10 @@ import statistics
 import time
 from pathlib import Path
 
-HEAD = ("Số: 9/KH-UBND\n\nVĩnh Bảo, ngày 05 tháng 02 năm 2024\n\nKẾ HOẠCH\nThử nghiệm\n\n"
-        "I. NỘI DUNG\n\nNội dung bắt đầu ở đây,\n\n")
+HEAD = (
+    "Số: 9/KH-UBND\n\nVĩnh Bảo, ngày 05 tháng 02 năm 2024\n\nKẾ HOẠCH\nThử nghiệm\n\n"
+    "I. NỘI DUNG\n\nNội dung bắt đầu ở đây,\n\n"
+)
 
 
 def document(n: int) -> str:
@@ -55,8 +58,10 @@ def main() -> None:
         rows.append((n, statistics.median(times), statistics.median(whole)))
     lines = ["| paragraphs | rejoin (s) | whole extraction of the .txt (s) |", "|---:|---:|---:|"]
     lines += [f"| {n:,} | {a:.3f} | {b:.2f} |" for n, a, b in rows]
-    text = (f"# rejoin benchmark\n\nPython {platform.python_version()} on {platform.machine()}, "
-            f"median of {args.repeat}; `python bench/bench_rejoin.py`.\n\n" + "\n".join(lines) + "\n")
+    text = (
+        f"# rejoin benchmark\n\nPython {platform.python_version()} on {platform.machine()}, "
+        f"median of {args.repeat}; `python bench/bench_rejoin.py`.\n\n" + "\n".join(lines) + "\n"
+    )
     print(text)
     (Path(__file__).resolve().parent / "RESULTS-rejoin.md").write_text(text, encoding="utf-8")
 

@@ -6,6 +6,7 @@ Each document is a sample with its number, issue day, years (shifted together),
 deadlines and agency names varied; a share of them is written as .docx (through the
 test suite's Word fixture builder) so that batches mix formats as real ones do.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -16,9 +17,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = sorted((ROOT / "samples").glob("*.txt"))
-PHONG = ["Phòng Tư pháp", "Phòng Nội vụ", "Phòng Tài chính - Kế hoạch", "Phòng Văn hóa và Thông tin",
-         "Phòng Tài nguyên và Môi trường", "Phòng Kinh tế và Hạ tầng", "Phòng Y tế",
-         "Phòng Giáo dục và Đào tạo", "Phòng Lao động - Thương binh và Xã hội"]
+PHONG = [
+    "Phòng Tư pháp",
+    "Phòng Nội vụ",
+    "Phòng Tài chính - Kế hoạch",
+    "Phòng Văn hóa và Thông tin",
+    "Phòng Tài nguyên và Môi trường",
+    "Phòng Kinh tế và Hạ tầng",
+    "Phòng Y tế",
+    "Phòng Giáo dục và Đào tạo",
+    "Phòng Lao động - Thương binh và Xã hội",
+]
 _YEAR = re.compile(r"(?<!\d)(20[12]\d)(?!\d)")
 _NUMBER = re.compile(r"^(Số:\s*)(\d*)(\s*/)", re.M)
 _DAY = re.compile(r"(ngày )(\d{1,2})?( tháng)")

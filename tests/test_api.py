@@ -1,6 +1,7 @@
 """plan_extract.load(): both output layouts, column types, joins and the analyst
 questions, checked against the gold files (tests/gold, written by hand from the
 documents) and values read off the sample documents."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -36,8 +37,10 @@ def _read_any(output: Path, name: str) -> pa.Table:
     folder, single = output / name, output / f"{name}.parquet"
     table = pq.read_table(folder if folder.is_dir() else single)
     schema = S.TABLES[name]
-    cols = [table.column(f.name).cast(f.type) if not table.column(f.name).type.equals(f.type)
-            else table.column(f.name) for f in schema]
+    cols = [
+        table.column(f.name).cast(f.type) if not table.column(f.name).type.equals(f.type) else table.column(f.name)
+        for f in schema
+    ]
     return pa.Table.from_arrays(cols, schema=schema)
 
 
@@ -50,8 +53,14 @@ def make_layouts(sample_output: Path, root: Path) -> dict[str, Path]:
     for name in S.TABLES:
         table = _read_any(sample_output, name)
         pq.write_table(table, file_dir / f"{name}.parquet")
-        pads.write_dataset(table, hive_dir / name, format="parquet", partitioning=["year"],
-                           partitioning_flavor="hive", basename_template="part-{i}.parquet")
+        pads.write_dataset(
+            table,
+            hive_dir / name,
+            format="parquet",
+            partitioning=["year"],
+            partitioning_flavor="hive",
+            basename_template="part-{i}.parquet",
+        )
     for extra in ("manifest.json",):
         if (sample_output / extra).exists():
             for d in (file_dir, hive_dir):
@@ -203,16 +212,18 @@ def test_tasks_with_agencies(ds, gold):
 # -------------------------------------------------------------- questions
 def test_workload_of_the_district_office_matches_the_lead_cells(ds, gold):
     """Tasks led by 'Văn phòng (HĐND và) UBND huyện' however each document writes it."""
-    expected = {doc: sum(1 for t in g["tasks"] if not t["is_group"] and VP_HUYEN.search(t["lead"]))
-                for doc, g in gold.items()}
+    expected = {
+        doc: sum(1 for t in g["tasks"] if not t["is_group"] and VP_HUYEN.search(t["lead"])) for doc, g in gold.items()
+    }
     assert expected == {HT: 0, HH: 11, TD: 8, VB: 13, XL: 8}
     wl = ds.workload("lead")
     assert list(wl.columns) == ["name", "tasks", "documents"]
     top = wl.iloc[0]
     assert (top["name"], top["tasks"], top["documents"]) == (VP_HUYEN_NAME, 40, 4)
     lead = ds.task_agencies[(ds.task_agencies["role"] == "lead") & (ds.task_agencies["name"] == VP_HUYEN_NAME)]
-    assert lead.drop_duplicates(["doc_id", "row"]).groupby("doc_id").size().to_dict() == \
-        {k: v for k, v in expected.items() if v}
+    assert lead.drop_duplicates(["doc_id", "row"]).groupby("doc_id").size().to_dict() == {
+        k: v for k, v in expected.items() if v
+    }
     # Hà Tĩnh's "Văn phòng" is the office of the Sở Nội vụ (24 rows name it)
     ht = sum(1 for t in gold[HT]["tasks"] if not t["is_group"] and re.search(r"\bVăn phòng\b", t["lead"]))
     assert ht == 24
@@ -246,8 +257,7 @@ def test_due_by_month_in_hiep_hoa(ds, gold):
     got = {str(p): int(v) for p, v in hh.items() if v}
     # from the document: 18/01/2023, 10/02/2023, Tháng 8/2023, 05/2/2024, Tháng 7/2024,
     # "Tháng 3, 6, 9" (ends in September), and seven "Trước 10/12/2024"
-    assert got == {"2023-01": 1, "2023-02": 1, "2023-08": 1, "2024-02": 1, "2024-07": 1, "2024-09": 1,
-                   "2024-12": 7}
+    assert got == {"2023-01": 1, "2023-02": 1, "2023-08": 1, "2024-02": 1, "2024-07": 1, "2024-09": 1, "2024-12": 7}
     # every document against the gold deadlines
     for doc, g in gold.items():
         exp = Counter(_gold_due(t)[:7] for t in g["tasks"] if not t["is_group"] and _gold_due(t))
@@ -278,8 +288,12 @@ def test_ongoing_tasks_are_not_due(ds):
 
 def test_overdue_on_2024_06_30(ds, gold):
     on = dt.date(2024, 6, 30)
-    expected = {(doc, t["row"]) for doc, g in gold.items() for t in g["tasks"]
-                if not t["is_group"] and _gold_end(t) and _gold_end(t) < on.isoformat()}
+    expected = {
+        (doc, t["row"])
+        for doc, g in gold.items()
+        for t in g["tasks"]
+        if not t["is_group"] and _gold_end(t) and _gold_end(t) < on.isoformat()
+    }
     ov = ds.overdue(on)
     assert set(zip(ov["doc_id"], ov["row"].astype(int))) == expected
     assert len(ov) == 16

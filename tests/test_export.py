@@ -2,6 +2,7 @@
 by LibreOffice Calc headless, its task sheet read from the PDF with pdfplumber and a
 page rendered with pdftoppm) and the iCalendar files (parsed with icalendar, expanded
 by a second reader, recurring_ical_events), in Vietnamese and English, and bad input."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -17,12 +18,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 import recurring_ical_events
-from test_api import HH, HT, TD, VP_HUYEN_NAME, XL, make_layouts
 
 from plan_extract import api
 from plan_extract.cli import main
 from plan_extract.export.common import sheet_names
 from plan_extract.writers import schema as S
+from test_api import HH, HT, TD, VP_HUYEN_NAME, XL, make_layouts
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 VI_SHEETS = ["Văn bản", "Nhiệm vụ", "Cơ quan"]
@@ -59,11 +60,9 @@ def _rewrite(src: Path, dst: Path, edit) -> Path:
     for name in S.TABLES:
         folder = src / name
         table = pq.read_table(folder if folder.is_dir() else src / f"{name}.parquet")
-        table = pa.Table.from_arrays([table.column(f.name).cast(f.type) for f in S.TABLES[name]],
-                                     schema=S.TABLES[name])
+        table = pa.Table.from_arrays([table.column(f.name).cast(f.type) for f in S.TABLES[name]], schema=S.TABLES[name])
         df = edit(name, table.to_pandas())
-        pq.write_table(pa.Table.from_pandas(df, schema=S.TABLES[name], preserve_index=False),
-                       dst / f"{name}.parquet")
+        pq.write_table(pa.Table.from_pandas(df, schema=S.TABLES[name], preserve_index=False), dst / f"{name}.parquet")
     return dst
 
 
@@ -80,8 +79,18 @@ def test_workbook_sheets_frozen_filtered_sized(xlsx_vi, ds):
         assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
     tasks = wb["Nhiệm vụ"]
     head = [c.value for c in tasks[1]]
-    assert head[:10] == ["Văn bản", "Số, ký hiệu", "Ngày ban hành", "Dòng", "TT", "Nội dung nhiệm vụ",
-                         "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời gian (như văn bản)", "Hạn hoàn thành"]
+    assert head[:10] == [
+        "Văn bản",
+        "Số, ký hiệu",
+        "Ngày ban hành",
+        "Dòng",
+        "TT",
+        "Nội dung nhiệm vụ",
+        "Cơ quan chủ trì",
+        "Cơ quan phối hợp",
+        "Thời gian (như văn bản)",
+        "Hạn hoàn thành",
+    ]
     assert tasks.max_row == 1 + 189
     assert tasks.auto_filter.ref == "A1:Q190"
 
@@ -181,8 +190,18 @@ def test_workbook_in_english(xlsx_en):
     wb = openpyxl.load_workbook(xlsx_en)
     assert wb.sheetnames[:3] == EN_SHEETS and wb.sheetnames[-1] == "Warnings"
     sheet = pd.read_excel(xlsx_en, sheet_name="Tasks")
-    assert list(sheet.columns[:10]) == ["Document", "Number", "Issued", "Row", "TT", "Task", "Lead agencies",
-                                        "Supporting agencies", "Deadline (as printed)", "Due date"]
+    assert list(sheet.columns[:10]) == [
+        "Document",
+        "Number",
+        "Issued",
+        "Row",
+        "TT",
+        "Task",
+        "Lead agencies",
+        "Supporting agencies",
+        "Deadline (as printed)",
+        "Due date",
+    ]
     r = sheet[(sheet["Document id"] == HT) & (sheet["Row"] == 3)].iloc[0]
     assert r["Deadline kind"] == "ongoing" and pd.isna(r["Due date"])
     assert r["Document"] == "Quyết định …/QĐ-SNV (no number) of 2024-03"
@@ -195,11 +214,26 @@ def test_workbook_in_english(xlsx_en):
 def _pdf_of(xlsx: Path, tmp_path: Path) -> Path:
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if not soffice:
-        pytest.fail("LibreOffice (soffice) is needed to open the workbook: apt-get install libreoffice-calc-nogui "
-                    "(make sysdeps does it)")
+        pytest.fail(
+            "LibreOffice (soffice) is needed to open the workbook: apt-get install libreoffice-calc-nogui "
+            "(make sysdeps does it)"
+        )
     profile = tmp_path / "lo-profile"
-    proc = subprocess.run([soffice, "--headless", f"-env:UserInstallation={profile.as_uri()}", "--convert-to", "pdf",
-                           "--outdir", str(tmp_path), str(xlsx)], capture_output=True, text=True, timeout=240)
+    proc = subprocess.run(
+        [
+            soffice,
+            "--headless",
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(xlsx),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
     pdf = tmp_path / (xlsx.stem + ".pdf")
     assert proc.returncode == 0 and pdf.is_file(), proc.stdout + proc.stderr
     return pdf
@@ -216,17 +250,22 @@ def test_workbook_opens_in_libreoffice_calc(lang, xlsx_vi, xlsx_en, tmp_path):
         assert (round(first.width), round(first.height)) == (842, 595)  # A4 landscape
         text = "\n".join(p.extract_text() or "" for p in doc.pages)
     text = " ".join(text.split())
-    heads = ("Nội dung nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thường xuyên") if lang == "vi" else \
-        ("Task", "Lead agencies", "Supporting agencies", "Due date", "ongoing")
+    heads = (
+        ("Nội dung nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thường xuyên")
+        if lang == "vi"
+        else ("Task", "Lead agencies", "Supporting agencies", "Due date", "ongoing")
+    )
     for head in heads:
         assert head in text, head
-    for words in ("Ban hành Kế hoạch kiểm soát TTHC và thực hiện cơ chế một cửa", "Văn phòng Sở Nội vụ",
-                  "Công tác chỉ đạo điều hành"):
+    for words in (
+        "Ban hành Kế hoạch kiểm soát TTHC và thực hiện cơ chế một cửa",
+        "Văn phòng Sở Nội vụ",
+        "Công tác chỉ đạo điều hành",
+    ):
         assert words in text, words
     assert ("31/12/2024" if lang == "vi" else "2024-12-31") in text
     png = tmp_path / "page"
-    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "2", "-l", "2", str(pdf), str(png)], check=True,
-                   timeout=120)
+    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "2", "-l", "2", str(pdf), str(png)], check=True, timeout=120)
     shot = next(tmp_path.glob("page*.png"))
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20_000
     ARTIFACTS.mkdir(exist_ok=True)
@@ -359,7 +398,9 @@ def test_calendar_recurrences_expand_in_a_second_reader(ics_dir):
     assert len(occ) == 7 * 4
     assert "Hằng quý" in str(evs[0]["DESCRIPTION"])
     # "Năm 2021 và các năm tiếp theo": the end of every year from 2021, open-ended
-    vp = icalendar.Calendar.from_ical((ics_dir / "van-phong-hoi-dong-nhan-dan-va-uy-ban-nhan-dan-huyen.ics").read_bytes())
+    vp = icalendar.Calendar.from_ical(
+        (ics_dir / "van-phong-hoi-dong-nhan-dan-va-uy-ban-nhan-dan-huyen.ics").read_bytes()
+    )
     yearly = [e for e in vp.walk("VEVENT") if e.get("RRULE") and e["RRULE"]["FREQ"] == ["YEARLY"]]
     assert yearly and all("UNTIL" not in e["RRULE"] for e in yearly)
     q3 = next(e for e in yearly if "Quý 3 năm 2021" in str(e["DESCRIPTION"]))
@@ -370,7 +411,8 @@ def test_calendar_recurrences_expand_in_a_second_reader(ics_dir):
     for f in ics_dir.glob("*.ics"):
         c = icalendar.Calendar.from_ical(f.read_bytes())
         assert len(recurring_ical_events.of(c).between(dt.date(2020, 1, 1), dt.date(2027, 1, 1))) >= len(
-            list(c.walk("VEVENT")))
+            list(c.walk("VEVENT"))
+        )
 
 
 def test_calendar_for_one_agency_in_english(out_dir, tmp_path, capsys):

@@ -52,7 +52,7 @@ def run_notebook(env: dict[str, str | None]) -> tuple[nbformat.NotebookNode, dic
             else:
                 os.environ[k] = v
     text = "".join(o.get("text", "") for o in nb.cells[-1].outputs if o.get("output_type") == "stream")
-    line = next(l for l in text.splitlines() if l.startswith("PROBE"))
+    line = next(ln for ln in text.splitlines() if ln.startswith("PROBE"))
     return nb, json.loads(line[len("PROBE") :])
 
 

@@ -1,6 +1,7 @@
 """plan-extract report: one self-contained HTML page, checked as text, as a parsed DOM
 and rendered in headless Chromium (no console message at all; screenshot saved to
 tests/artifacts/report.png)."""
+
 from __future__ import annotations
 
 import json
@@ -102,8 +103,9 @@ def test_page_is_self_contained(report, page):
     assert page.srcs == []  # no external script, image or frame
     # in-page anchors, and the agency pages in the folder beside the page
     agency = re.compile(r"report-agencies/[a-z0-9-]+\.html")
-    assert all(h.startswith(("#", "data:")) or agency.fullmatch(h) for h in page.hrefs), \
-        [h for h in page.hrefs if not h.startswith(("#", "data:"))]
+    assert all(h.startswith(("#", "data:")) or agency.fullmatch(h) for h in page.hrefs), [
+        h for h in page.hrefs if not h.startswith(("#", "data:"))
+    ]
     for h in page.hrefs:
         if agency.fullmatch(h):
             assert (report.parent / h).is_file(), h
@@ -153,9 +155,15 @@ def test_workload_names_are_in_the_page(report):
 
 def test_deadline_timeline_counts_match_the_gold_deadlines(page):
     gold = gold_docs()
-    dated = [(doc, t["deadline_norm"]["end"]) for doc, g in gold.items() for t in g["tasks"]
-             if not t["is_group"] and t["deadline_norm"] and t["deadline_norm"]["end"]
-             and t["deadline_norm"]["kind"] in api.DUE_KINDS]
+    dated = [
+        (doc, t["deadline_norm"]["end"])
+        for doc, g in gold.items()
+        for t in g["tasks"]
+        if not t["is_group"]
+        and t["deadline_norm"]
+        and t["deadline_norm"]["end"]
+        and t["deadline_norm"]["kind"] in api.DUE_KINDS
+    ]
     timeline = [b for b in page.bars if b["chart"] == "chart timeline"]
     # two charts (month, quarter), each counting every task with a due date once; the 27
     # Hà Tĩnh rows "Thường xuyên trong năm 2024" / "Theo lộ trình kế hoạch trong năm 2024"
@@ -164,8 +172,15 @@ def test_deadline_timeline_counts_match_the_gold_deadlines(page):
     assert all(float(b["height"]) > 0 for b in timeline)
     hh_month = Counter(end[:7] for doc, end in dated if doc == HH)
     # the month chart's Hiệp Hòa segments, read off their tooltips
-    assert hh_month == {"2023-01": 1, "2023-02": 1, "2023-08": 1, "2024-02": 1, "2024-07": 1, "2024-09": 1,
-                        "2024-12": 7}
+    assert hh_month == {
+        "2023-01": 1,
+        "2023-02": 1,
+        "2023-08": 1,
+        "2024-02": 1,
+        "2024-07": 1,
+        "2024-09": 1,
+        "2024-12": 7,
+    }
     hh_bars = [b for b in timeline if b.get("data-series") == HH]
     assert sum(int(b["data-value"]) for b in hh_bars) == 2 * 13
 
@@ -193,15 +208,19 @@ def test_document_text_is_escaped(out_dir, tmp_path):
     evil.mkdir()
     payload = '<script>alert("x")</script><img src=x onerror=alert(1)>"\'&'
     for name in S.TABLES:
-        table = pq.read_table(out_dir / name) if (out_dir / name).is_dir() else pq.read_table(out_dir / f"{name}.parquet")
-        table = pa.Table.from_arrays([table.column(f.name).cast(f.type) for f in S.TABLES[name]],
-                                     schema=S.TABLES[name])
+        table = (
+            pq.read_table(out_dir / name) if (out_dir / name).is_dir() else pq.read_table(out_dir / f"{name}.parquet")
+        )
+        table = pa.Table.from_arrays([table.column(f.name).cast(f.type) for f in S.TABLES[name]], schema=S.TABLES[name])
         df = table.to_pandas()
         if name == "documents":
             df["title"] = df["title"] + payload
             df["place"] = payload
-            df["warnings"] = [list(w) + [{"code": "missing_lead", "message": payload, "row": None, "table": None,
-                                          "page": None, "line": None}] for w in df["warnings"]]
+            df["warnings"] = [
+                list(w)
+                + [{"code": "missing_lead", "message": payload, "row": None, "table": None, "page": None, "line": None}]
+                for w in df["warnings"]
+            ]
             df["doc_id"] = df["doc_id"].where(df["doc_id"] != HH, HH + payload)
         if name == "tasks":
             for col in ("content", "lead", "deadline", "tt"):
@@ -210,8 +229,7 @@ def test_document_text_is_escaped(out_dir, tmp_path):
             df["name"] = df["name"] + payload
         if name != "documents":
             df["doc_id"] = df["doc_id"].where(df["doc_id"] != HH, HH + payload)
-        pq.write_table(pa.Table.from_pandas(df, schema=S.TABLES[name], preserve_index=False),
-                       evil / f"{name}.parquet")
+        pq.write_table(pa.Table.from_pandas(df, schema=S.TABLES[name], preserve_index=False), evil / f"{name}.parquet")
     path = build_report(evil, tmp_path / "evil.html", as_of=AS_OF, lang="en")
     text = path.read_text("utf-8")
     for page_path in (tmp_path / "evil-agencies").glob("*.html"):
@@ -248,8 +266,11 @@ def test_report_of_documents_without_tasks(out_dir, tmp_path):
     for message in ("No agency is named as lead.", "No task has a due date.", "Nothing is overdue."):
         assert message in text
     text = build_report(out, tmp_path / "r-vi.html", as_of=AS_OF).read_text("utf-8")
-    for message in ("Không có cơ quan nào được giao chủ trì.", "Không có nhiệm vụ nào có hạn hoàn thành.",
-                    "Không có nhiệm vụ quá hạn."):
+    for message in (
+        "Không có cơ quan nào được giao chủ trì.",
+        "Không có nhiệm vụ nào có hạn hoàn thành.",
+        "Không có nhiệm vụ quá hạn.",
+    ):
         assert message in text
     assert Page(text).bars == []
 
@@ -259,16 +280,32 @@ def _chromium() -> str:
     for name in (os.environ.get("CHROMIUM"), "chromium", "chromium-browser", "google-chrome", "chrome"):
         if name and shutil.which(name):
             return shutil.which(name)
-    pytest.fail("Chromium is needed to test the HTML report and was not found: install Debian's `chromium` "
-                "package (apt-get install chromium; `make sysdeps` does it) or set CHROMIUM=/path/to/chrome")
+    pytest.fail(
+        "Chromium is needed to test the HTML report and was not found: install Debian's `chromium` "
+        "package (apt-get install chromium; `make sysdeps` does it) or set CHROMIUM=/path/to/chrome"
+    )
 
 
 def _run_chromium(url: str, tmp_path: Path, *extra: str) -> subprocess.CompletedProcess:
     profile = tmp_path / f"chrome-profile-{len(list(tmp_path.iterdir()))}"
-    cmd = [_chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-           "--disable-background-networking", "--disable-component-update", "--disable-sync",
-           "--disable-extensions", "--host-resolver-rules=MAP * ~NOTFOUND", f"--user-data-dir={profile}",
-           "--enable-logging=stderr", "--v=0", *extra, url]
+    cmd = [
+        _chromium(),
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-extensions",
+        "--host-resolver-rules=MAP * ~NOTFOUND",
+        f"--user-data-dir={profile}",
+        "--enable-logging=stderr",
+        "--v=0",
+        *extra,
+        url,
+    ]
     return subprocess.run(cmd, capture_output=True, text=True, timeout=120, errors="replace")
 
 
@@ -280,7 +317,7 @@ def _console(stderr: str) -> list[str]:
 def test_console_check_catches_errors(tmp_path):
     """The harness itself: a page that throws is reported."""
     bad = tmp_path / "bad.html"
-    bad.write_text('<!DOCTYPE html><html><body><script>nope();</script></body></html>', "utf-8")
+    bad.write_text("<!DOCTYPE html><html><body><script>nope();</script></body></html>", "utf-8")
     proc = _run_chromium(bad.as_uri(), tmp_path, "--dump-dom")
     assert any("Uncaught ReferenceError" in line for line in _console(proc.stderr)), proc.stderr[-2000:]
 
@@ -298,8 +335,9 @@ def test_report_renders_in_chromium_without_console_messages(report, tmp_path):
     shot = ARTIFACTS / "report.png"
     if shot.exists():
         shot.unlink()
-    proc = _run_chromium(report.as_uri(), tmp_path, f"--screenshot={shot}", "--window-size=1280,2000",
-                         "--hide-scrollbars")
+    proc = _run_chromium(
+        report.as_uri(), tmp_path, f"--screenshot={shot}", "--window-size=1280,2000", "--hide-scrollbars"
+    )
     assert proc.returncode == 0 and shot.is_file(), proc.stderr[-2000:]
     assert _console(proc.stderr) == []
     head = shot.read_bytes()[:24]
@@ -321,7 +359,9 @@ def test_a_document_without_number_place_or_date(tmp_path):
     (src / "bare.txt").write_text(
         "KẾ HOẠCH\nThử nghiệm không số\n\nI. NỘI DUNG\n\nNội dung.\n\n"
         "TT\tNội dung công việc\tCơ quan chủ trì\tCơ quan phối hợp\tThời gian hoàn thành\tSản phẩm\n"
-        "1\tViệc một\tPhòng Tư pháp\t\tTháng 3/2020\tBáo cáo\n", encoding="utf-8")
+        "1\tViệc một\tPhòng Tư pháp\t\tTháng 3/2020\tBáo cáo\n",
+        encoding="utf-8",
+    )
     out = tmp_path / "out"
     assert main(["extract", str(src), "-o", str(out), "-q", "-w", "1"]) == 0
     ds = api.load(out)
@@ -335,8 +375,14 @@ def test_a_document_without_number_place_or_date(tmp_path):
 def test_report_in_vietnamese(report_vi):
     text = report_vi.read_text("utf-8")
     assert '<html lang="vi">' in text and "<title>Báo cáo nhiệm vụ theo kế hoạch</title>" in text
-    for label in ("Khối lượng của cơ quan chủ trì", "Nhiệm vụ đến hạn theo thời gian", "Việc thường xuyên và định kỳ",
-                  "Quá hạn ngày 30/06/2024", "Bảng nhiệm vụ của từng văn bản", "Trang của từng cơ quan"):
+    for label in (
+        "Khối lượng của cơ quan chủ trì",
+        "Nhiệm vụ đến hạn theo thời gian",
+        "Việc thường xuyên và định kỳ",
+        "Quá hạn ngày 30/06/2024",
+        "Bảng nhiệm vụ của từng văn bản",
+        "Trang của từng cơ quan",
+    ):
         assert label in text, label
     for english in ("Workload per lead agency", "Deadline timeline", "Task rows per document", "overdue on"):
         assert english not in text, english
@@ -353,8 +399,9 @@ def test_ongoing_work_is_shown_as_such(report_vi, report):
     vi = report_vi.read_text("utf-8")
     ongoing = vi.split('<section id="ongoing">', 1)[1].split("</section>", 1)[0]
     # Hà Tĩnh's 25 "Thường xuyên (trong) năm 2024": one line, spanning the year
-    assert re.search(r"<td>Thường xuyên</td><td>01/01/2024 – 31/12/2024</td><td></td><td class=\"num\">25</td>",
-                     ongoing)
+    assert re.search(
+        r"<td>Thường xuyên</td><td>01/01/2024 – 31/12/2024</td><td></td><td class=\"num\">25</td>", ongoing
+    )
     assert re.search(r"<td>Định kỳ</td><td>không ghi năm</td><td>Hằng quý</td><td class=\"num\">13</td>", ongoing)
     # and not in the due-date chart: December 2024 holds 15 tasks, not 41
     p = Page(report.read_text("utf-8"))

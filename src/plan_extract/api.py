@@ -27,12 +27,13 @@ Column types of the returned DataFrames (the same whatever the layout):
   ``legal_bases``) hold Python ``list`` objects (``[]`` when empty); ``extra`` holds ``dict``;
 * text columns keep pandas' default string dtype; booleans are ``bool``; ``score`` is float.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional, Union
+from typing import TypeAlias
 
 import pandas as pd
 import pyarrow as pa
@@ -44,8 +45,8 @@ from .writers import schema as S
 
 __all__ = ["Dataset", "load", "table_paths", "TABLE_KEYS", "DUE_KINDS", "ONGOING_KINDS"]
 
-PathLike = Union[str, Path]
-DateLike = Union[str, dt.date, dt.datetime, pd.Timestamp]
+PathLike: TypeAlias = str | Path
+DateLike: TypeAlias = str | dt.date | dt.datetime | pd.Timestamp
 
 DATE_DTYPE = "datetime64[ms]"
 #: deadline kinds whose ``deadline_end`` is a due date (the last day to finish the task)
@@ -68,8 +69,9 @@ def _read_arrow(output_dir: Path, table: str) -> pa.Table:
     if not files:
         return schema.empty_table()
     if folder.is_dir():
-        dataset = pads.dataset([str(p) for p in files], format="parquet", partitioning=_HIVE,
-                               partition_base_dir=str(folder))
+        dataset = pads.dataset(
+            [str(p) for p in files], format="parquet", partitioning=_HIVE, partition_base_dir=str(folder)
+        )
         data = dataset.to_table()
         if "year" in data.column_names:  # year=0: the documents without an issue year
             import pyarrow.compute as pc
@@ -112,23 +114,27 @@ def _conform(data: pa.Table, schema: pa.Schema) -> pa.Table:
 
 def _to_pandas(table: str, data: pa.Table) -> pd.DataFrame:
     schema = S.TABLES[table]
-    int_map = {pa.int8(): pd.Int8Dtype(), pa.int16(): pd.Int16Dtype(), pa.int32(): pd.Int32Dtype(),
-               pa.int64(): pd.Int64Dtype()}
+    int_map = {
+        pa.int8(): pd.Int8Dtype(),
+        pa.int16(): pd.Int16Dtype(),
+        pa.int32(): pd.Int32Dtype(),
+        pa.int64(): pd.Int64Dtype(),
+    }
     df = data.to_pandas(types_mapper=int_map.get, date_as_object=False)
     for f in schema:
         name, typ = f.name, f.type
         if pa.types.is_dictionary(typ):
             known = _allowed_values(table, name)
             seen = [v for v in pd.unique(df[name].dropna()) if v not in known]
-            df[name] = pd.Categorical(df[name].astype(object).where(df[name].notna(), None),
-                                      categories=known + sorted(str(v) for v in seen))
+            df[name] = pd.Categorical(
+                df[name].astype(object).where(df[name].notna(), None), categories=known + sorted(str(v) for v in seen)
+            )
         elif pa.types.is_date(typ) or pa.types.is_timestamp(typ):
             df[name] = df[name].astype(DATE_DTYPE)
         elif pa.types.is_list(typ):
             df[name] = pd.Series([_as_list(v) for v in df[name]], index=df.index, dtype=object)
         elif pa.types.is_map(typ):
-            df[name] = pd.Series([dict(v) if v is not None else {} for v in df[name]], index=df.index,
-                                 dtype=object)
+            df[name] = pd.Series([dict(v) if v is not None else {} for v in df[name]], index=df.index, dtype=object)
         elif pa.types.is_boolean(typ):
             df[name] = df[name].astype("boolean") if df[name].isna().any() else df[name].astype(bool)
     keys = TABLE_KEYS[table]
@@ -162,7 +168,7 @@ class Dataset:
     tasks: pd.DataFrame
     task_agencies: pd.DataFrame
     references: pd.DataFrame
-    output_dir: Optional[Path] = None
+    output_dir: Path | None = None
     layout: dict[str, str] = field(default_factory=dict)  # table -> "file" / "hive" / "missing"
 
     def __repr__(self) -> str:
@@ -178,14 +184,22 @@ class Dataset:
         """Every task row with the main fields of its document, prefixed ``doc_``:
         ``doc_type``, ``doc_number`` (number_raw), ``doc_title``, ``doc_place``,
         ``doc_issue_date``, ``doc_issuer``, ``doc_province``, ``doc_district``."""
-        docs = self.documents[["doc_id", "doc_type", "number_raw", "title", "place", "issue_date",
-                               "issuer", "province", "district"]].rename(columns={
-                                   "number_raw": "doc_number", "title": "doc_title", "place": "doc_place",
-                                   "issue_date": "doc_issue_date", "issuer": "doc_issuer",
-                                   "province": "doc_province", "district": "doc_district"})
+        docs = self.documents[
+            ["doc_id", "doc_type", "number_raw", "title", "place", "issue_date", "issuer", "province", "district"]
+        ].rename(
+            columns={
+                "number_raw": "doc_number",
+                "title": "doc_title",
+                "place": "doc_place",
+                "issue_date": "doc_issue_date",
+                "issuer": "doc_issuer",
+                "province": "doc_province",
+                "district": "doc_district",
+            }
+        )
         return self.tasks.merge(docs, on="doc_id", how="left", validate="many_to_one")
 
-    def tasks_with_agencies(self, role: Optional[str] = None) -> pd.DataFrame:
+    def tasks_with_agencies(self, role: str | None = None) -> pd.DataFrame:
         """One row per task × agency mention (``task_agencies``) with the task's ``tt``,
         ``content``, ``deadline``, ``deadline_kind``, ``deadline_start``, ``deadline_end``,
         ``deadline_recurrence``, ``product`` and ``is_group``. ``role`` = ``"lead"`` or
@@ -195,13 +209,24 @@ class Dataset:
             if role not in ("lead", "support"):
                 raise ValueError(f"role must be 'lead', 'support' or None, not {role!r}")
             ta = ta[ta["role"] == role]
-        cols = ["doc_id", "row", "tt", "content", "deadline", "deadline_kind", "deadline_start",
-                "deadline_end", "deadline_recurrence", "product", "is_group"]
+        cols = [
+            "doc_id",
+            "row",
+            "tt",
+            "content",
+            "deadline",
+            "deadline_kind",
+            "deadline_start",
+            "deadline_end",
+            "deadline_recurrence",
+            "product",
+            "is_group",
+        ]
         out = ta.merge(self.tasks[cols], on=["doc_id", "row"], how="left", validate="many_to_one")
         return out.reset_index(drop=True)
 
     # -------------------------------------------------------------- questions
-    def workload(self, role: Optional[str] = "lead", by: str = "name") -> pd.DataFrame:
+    def workload(self, role: str | None = "lead", by: str = "name") -> pd.DataFrame:
         """Number of task rows each agency is named in.
 
         ``role="lead"`` or ``"support"``: columns ``tasks`` (distinct task rows) and
@@ -221,14 +246,19 @@ class Dataset:
             total = ta.drop_duplicates([by, "doc_id", "row"]).groupby(by, observed=True).size()
             out = pd.DataFrame({"lead": parts["lead"], "support": parts["support"], "total": total})
             out = out.fillna(0).astype("int64").rename_axis(by).reset_index()
-            return out.sort_values(["lead", "total", by], ascending=[False, False, True],
-                                   kind="stable").reset_index(drop=True)
+            return out.sort_values(["lead", "total", by], ascending=[False, False, True], kind="stable").reset_index(
+                drop=True
+            )
         if role not in ("lead", "support"):
             raise ValueError(f"role must be 'lead', 'support' or None, not {role!r}")
         sub = ta[ta["role"] == role]
         distinct = sub.drop_duplicates([by, "doc_id", "row"])
-        out = pd.DataFrame({"tasks": distinct.groupby(by, observed=True).size(),
-                            "documents": sub.groupby(by, observed=True)["doc_id"].nunique()})
+        out = pd.DataFrame(
+            {
+                "tasks": distinct.groupby(by, observed=True).size(),
+                "documents": sub.groupby(by, observed=True)["doc_id"].nunique(),
+            }
+        )
         out = out.fillna(0).astype("int64").rename_axis(by).reset_index()
         return out.sort_values(["tasks", by], ascending=[False, True], kind="stable").reset_index(drop=True)
 
@@ -268,8 +298,7 @@ class Dataset:
         t = self.dated_tasks()
         name = "month" if freq == "M" else "quarter"
         if t.empty:
-            return pd.DataFrame({"total": pd.Series(dtype="int64")},
-                                index=pd.PeriodIndex([], freq=freq, name=name))
+            return pd.DataFrame({"total": pd.Series(dtype="int64")}, index=pd.PeriodIndex([], freq=freq, name=name))
         period = t["deadline_end"].dt.to_period(freq).rename(name)
         counts = t.groupby([period, t["doc_id"]]).size().unstack("doc_id", fill_value=0)
         full = pd.period_range(period.min(), period.max(), freq=freq, name=name)
@@ -291,10 +320,13 @@ class Dataset:
         """Dated task rows with ``start <= deadline_end <= end`` (both inclusive)."""
         t = self.dated_tasks()
         s, e = _timestamp(start), _timestamp(end)
-        return t[(t["deadline_end"] >= s) & (t["deadline_end"] <= e)] \
-            .sort_values(["deadline_end", "doc_id", "row"], kind="stable").reset_index(drop=True)
+        return (
+            t[(t["deadline_end"] >= s) & (t["deadline_end"] <= e)]
+            .sort_values(["deadline_end", "doc_id", "row"], kind="stable")
+            .reset_index(drop=True)
+        )
 
-    def overdue(self, on: Optional[DateLike] = None) -> pd.DataFrame:
+    def overdue(self, on: DateLike | None = None) -> pd.DataFrame:
         """Task rows whose due date (``deadline_end``) is strictly before ``on`` (default:
         today, as in the report): on that
         day they are overdue unless done (the documents do not record completion). A task
@@ -314,11 +346,22 @@ class Dataset:
         warnings give no rows."""
         columns = ["doc_id", "doc_title", "code", "message", "row", "table", "page", "line"]
         rows = []
-        for doc_id, title, warnings in zip(self.documents["doc_id"], self.documents["title"],
-                                           self.documents["warnings"]):
+        for doc_id, title, warnings in zip(
+            self.documents["doc_id"], self.documents["title"], self.documents["warnings"]
+        ):
             for w in warnings:
-                rows.append({"doc_id": doc_id, "doc_title": title, "code": w["code"], "message": w["message"],
-                             "row": w["row"], "table": w["table"], "page": w["page"], "line": w["line"]})
+                rows.append(
+                    {
+                        "doc_id": doc_id,
+                        "doc_title": title,
+                        "code": w["code"],
+                        "message": w["message"],
+                        "row": w["row"],
+                        "table": w["table"],
+                        "page": w["page"],
+                        "line": w["line"],
+                    }
+                )
         out = pd.DataFrame(rows, columns=columns)
         for name in ("row", "table", "page", "line"):
             out[name] = out[name].astype("Int32")
@@ -333,11 +376,13 @@ def load(output_dir: PathLike) -> Dataset:
     if not out.is_dir():
         raise FileNotFoundError(f"no such output folder: {out}")
     if not table_paths(out, "documents"):
-        raise FileNotFoundError(f"{out} holds no documents table (documents.parquet or documents/): "
-                                "is it a plan-extract output folder?")
+        raise FileNotFoundError(
+            f"{out} holds no documents table (documents.parquet or documents/): is it a plan-extract output folder?"
+        )
     frames, layout = {}, {}
     for name in S.TABLES:
-        layout[name] = "hive" if (out / name).is_dir() else ("file" if (out / f"{name}.parquet").is_file()
-                                                             else "missing")
+        layout[name] = (
+            "hive" if (out / name).is_dir() else ("file" if (out / f"{name}.parquet").is_file() else "missing")
+        )
         frames[name] = _to_pandas(name, _read_arrow(out, name))
     return Dataset(output_dir=out, layout=layout, **frames)

@@ -9,9 +9,9 @@ keys. Parquet column names are the data contract and are never translated.
 >>> m.date(datetime.date(2024, 7, 31))
 '31/07/2024'
 """
+
 from __future__ import annotations
 
-import datetime as dt
 import json
 from functools import lru_cache
 from importlib import resources

@@ -327,9 +327,13 @@ def test_documents_without_an_issue_year_do_not_break_plain_pandas(tmp_path):
 
     src = tmp_path / "in"
     src.mkdir()
-    (src / "no-year.txt").write_text("Số: 5/KH-UBND\n\nKẾ HOẠCH\n\nCông tác\n\nI. MỤC ĐÍCH\n\nNội dung.\n", encoding="utf-8")
-    (src / "dated.txt").write_text("Số: 6/KH-UBND\n\nHà Nội, ngày 02 tháng 3 năm 2025\n\nKẾ HOẠCH\n\nCông tác\n\n"
-                                   "I. MỤC ĐÍCH\n\nNội dung.\n", encoding="utf-8")
+    (src / "no-year.txt").write_text(
+        "Số: 5/KH-UBND\n\nKẾ HOẠCH\n\nCông tác\n\nI. MỤC ĐÍCH\n\nNội dung.\n", encoding="utf-8"
+    )
+    (src / "dated.txt").write_text(
+        "Số: 6/KH-UBND\n\nHà Nội, ngày 02 tháng 3 năm 2025\n\nKẾ HOẠCH\n\nCông tác\n\nI. MỤC ĐÍCH\n\nNội dung.\n",
+        encoding="utf-8",
+    )
     out = tmp_path / "out"
     assert main(["extract", str(src), "-o", str(out), "-q"]) == 0
     plain = pd.read_parquet(out / "documents").set_index("doc_id")["year"]

@@ -5,13 +5,13 @@ Vietnamese unless ``--lang en``.
 
 Imports nothing heavy at import time, so ``cli.py`` can import :func:`configure_parser`
 cheaply."""
+
 from __future__ import annotations
 
 import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Optional
 
 __all__ = ["EXPORT_HELP", "configure_parser", "export_main", "run_from_args"]
 
@@ -65,12 +65,26 @@ def run_from_args(args: argparse.Namespace) -> int:
     try:
         if args.xlsx is not None:
             res = write_workbook(ds, args.xlsx, lang=args.lang, log=say)
-            say(m("export.xlsx_done", tasks=res["tasks"], agencies=len(res["agencies"]), warnings=res["warnings"],
-                  path=res["path"]))
+            say(
+                m(
+                    "export.xlsx_done",
+                    tasks=res["tasks"],
+                    agencies=len(res["agencies"]),
+                    warnings=res["warnings"],
+                    path=res["path"],
+                )
+            )
         if args.ics is not None:
             res = write_calendars(ds, args.ics, lang=args.lang, agency=args.agency)
-            say(m("export.ics_done", events=res["tasks"], files=len(res["files"]), recurring=res["recurring"],
-                  path=args.ics))
+            say(
+                m(
+                    "export.ics_done",
+                    events=res["tasks"],
+                    files=len(res["files"]),
+                    recurring=res["recurring"],
+                    path=args.ics,
+                )
+            )
             left = res["left_out"]
             if left:
                 detail = ", ".join(f"{m.kind(k)} {n}" for k, n in left.most_common())
@@ -87,7 +101,8 @@ def run_from_args(args: argparse.Namespace) -> int:
 
 
 def export_main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="plan-extract export", description=EXPORT_HELP,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="plan-extract export", description=EXPORT_HELP, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     configure_parser(parser)
     return run_from_args(parser.parse_args(list(argv) if argv is not None else None))

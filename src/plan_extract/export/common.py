@@ -1,6 +1,7 @@
 """What the workbook, the calendar and the report share: document labels that tell
 documents apart, deadline classes (due / ongoing / recurring / undated), the agencies of
 each task by canonical name, warnings in either form, safe sheet and file names."""
+
 from __future__ import annotations
 
 import re
@@ -23,8 +24,14 @@ _SHEET_BAD = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
 SHEET_MAX = 31
 #: office abbreviations that shorten agency names for sheet names (the reverse of the
 #: expansions the canonical names carry)
-_ABBREV = [("Hội đồng nhân dân", "HĐND"), ("Ủy ban nhân dân", "UBND"), ("Văn phòng", "VP"),
-           ("Mặt trận Tổ quốc Việt Nam", "MTTQVN"), ("thành phố", "TP"), ("Thành phố", "TP")]
+_ABBREV = [
+    ("Hội đồng nhân dân", "HĐND"),
+    ("Ủy ban nhân dân", "UBND"),
+    ("Văn phòng", "VP"),
+    ("Mặt trận Tổ quốc Việt Nam", "MTTQVN"),
+    ("thành phố", "TP"),
+    ("Thành phố", "TP"),
+]
 
 
 def _blank(value) -> bool:
@@ -79,13 +86,14 @@ def doc_labels(documents: pd.DataFrame, m: Messages) -> dict[str, str]:
         else:
             raw = text(d.number_raw) or (f"/{d.symbol}" if not _blank(d.symbol) else "")
             shown = ("…" + raw) if raw.startswith("/") else raw
-            label = " ".join(m("doc.label_no_number", type=dtype, number=shown,
-                               no_number=m("doc.no_number")).split()) + when
+            label = (
+                " ".join(m("doc.label_no_number", type=dtype, number=shown, no_number=m("doc.no_number")).split())
+                + when
+            )
         labels[d.doc_id] = label
         titles[d.doc_id] = text(d.title)
     places = dict(zip(documents["doc_id"], documents["place"]))
-    steps = ((": {}", lambda i: _short(titles[i])), (" — {}", lambda i: text(places.get(i))),
-             (" [{}]", lambda i: i))
+    steps = ((": {}", lambda i: _short(titles[i])), (" — {}", lambda i: text(places.get(i))), (" [{}]", lambda i: i))
     for pattern, extra in steps:
         counts = Counter(labels.values())
         for doc_id, label in list(labels.items()):
@@ -113,9 +121,6 @@ def deadline_classes(tasks: pd.DataFrame) -> pd.Series:
     return out
 
 
-
-
-
 # ------------------------------------------------------------------- agencies
 def agency_names(ds: Dataset) -> dict[str, dict[tuple[str, int], list[str]]]:
     """role -> (doc_id, row) -> canonical names of that role, in cell order, each once."""
@@ -141,7 +146,8 @@ def warning_records(values: Iterable) -> list[dict]:
         if isinstance(w, dict):
             rec = {k: w.get(k) for k in ("code", "message", "row", "table", "page", "line")}
             for k in ("row", "table", "page", "line"):
-                rec[k] = None if _blank(rec[k]) else int(rec[k])
+                v = rec[k]
+                rec[k] = None if v is None or _blank(v) else int(v)
             rec["code"], rec["message"] = text(rec["code"]), text(rec["message"])
             out.append(rec)
             continue

@@ -5,6 +5,7 @@ the description. Recurring deadlines become recurrence rules (``Hằng năm`` ye
 a date (``Báo cáo theo quý``) is put on the last day of each period of the plan year,
 and says so. Tasks without a due date (ongoing work such as ``Thường xuyên trong năm
 2024``, ``Khi có phát sinh``, an empty cell) are left out and counted."""
+
 from __future__ import annotations
 
 import calendar
@@ -79,15 +80,16 @@ def schedule(kind, start, end, recurrence, cls, year: int | None):
         # và các năm tiếp theo": the end of the third quarter of each year from 2021
         s = pd.Timestamp(start).date()
         if rec == "yearly":
-            first = {"month": _month_end(s.year, s.month),
-                     "quarter": _month_end(s.year, (s.month - 1) // 3 * 3 + 3)}.get(kind, dt.date(s.year, 12, 31))
+            first = {
+                "month": _month_end(s.year, s.month),
+                "quarter": _month_end(s.year, (s.month - 1) // 3 * 3 + 3),
+            }.get(kind, dt.date(s.year, 12, 31))
         else:
             first = _month_end(s.year, s.month if rec == "monthly" else (s.month - 1) // 3 * 3 + 3)
         return first, _rule(rec, first, s.year), True
     if not year:
         return None
-    first = {"monthly": _month_end(year, 1), "quarterly": _month_end(year, 3),
-             "yearly": dt.date(year, 12, 31)}[rec]
+    first = {"monthly": _month_end(year, 1), "quarterly": _month_end(year, 3), "yearly": dt.date(year, 12, 31)}[rec]
     return first, _rule(rec, first, year), True
 
 
@@ -115,8 +117,9 @@ def resolve_agency(ds: Dataset, name: str, m: Messages) -> str:
     raise UnknownAgency(m("export.unknown_agency", name=name, hint=hint))
 
 
-def write_calendars(ds: Dataset, out_dir, lang: str = "vi", agency: str | None = None,
-                    log: Callable[[str], None] | None = None) -> dict:
+def write_calendars(
+    ds: Dataset, out_dir, lang: str = "vi", agency: str | None = None, log: Callable[[str], None] | None = None
+) -> dict:
     """One ``.ics`` file per lead agency (only ``agency`` when given) in ``out_dir``.
     Returns ``{"files": {agency: path}, "events", "recurring", "left_out": Counter of
     deadline kinds, "no_lead"}``."""
@@ -139,8 +142,19 @@ def write_calendars(ds: Dataset, out_dir, lang: str = "vi", agency: str | None =
     per_agency: dict[str, list] = {}
     left_out: Counter = Counter()
     no_lead = recurring = 0
-    cols = ["doc_id", "row", "tt", "content", "deadline", "deadline_kind", "deadline_start", "deadline_end",
-            "deadline_recurrence", "product", "is_group"]
+    cols = [
+        "doc_id",
+        "row",
+        "tt",
+        "content",
+        "deadline",
+        "deadline_kind",
+        "deadline_start",
+        "deadline_end",
+        "deadline_recurrence",
+        "product",
+        "is_group",
+    ]
     for values in zip(*(tasks[c].tolist() for c in cols), classes.tolist()):
         doc_id, row, tt, content, deadline, kind, start, end, rec, product, is_group, cls = values
         if is_group:
@@ -181,9 +195,11 @@ def write_calendars(ds: Dataset, out_dir, lang: str = "vi", agency: str | None =
             ev.add("dtstart", first)
             ev.add("dtend", first + dt.timedelta(days=1))
             ev.add("summary", m("ics.summary", content=_short(text(content))))
-            lines = [f"{m('ics.task')}: {text(tt) + ' ' if text(tt) else ''}{text(content)}",
-                     f"{m('ics.document')}: {labels.get(doc_id, doc_id)}",
-                     f"{m('ics.deadline')}: {text(deadline)}"]
+            lines = [
+                f"{m('ics.task')}: {text(tt) + ' ' if text(tt) else ''}{text(content)}",
+                f"{m('ics.document')}: {labels.get(doc_id, doc_id)}",
+                f"{m('ics.deadline')}: {text(deadline)}",
+            ]
             if rule is not None:
                 lines.append(m("ics.recurs", recurrence=m.recurrence(rec)))
             if anchored:
@@ -208,6 +224,12 @@ def write_calendars(ds: Dataset, out_dir, lang: str = "vi", agency: str | None =
         tmp.write_bytes(cal.to_ical())
         tmp.replace(path)
         files[name] = path
-    return {"files": files, "events": events, "tasks": sum(1 for _ in set(
-        (v[0][0], int(v[0][1])) for items in per_agency.values() for v in items)),
-        "recurring": recurring, "left_out": left_out, "no_lead": no_lead, "agency": only}
+    return {
+        "files": files,
+        "events": events,
+        "tasks": sum(1 for _ in set((v[0][0], int(v[0][1])) for items in per_agency.values() for v in items)),
+        "recurring": recurring,
+        "left_out": left_out,
+        "no_lead": no_lead,
+        "agency": only,
+    }

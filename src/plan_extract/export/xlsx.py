@@ -5,12 +5,13 @@ file), a sheet per lead agency listed on an agencies sheet, and a sheet of warni
 Every sheet has its header row frozen, its column widths set, an auto-filter and an A4
 landscape page set-up. All text is written as text: a cell that starts with ``=``,
 ``+``, ``-`` or ``@`` never becomes a formula."""
+
 from __future__ import annotations
 
 import datetime as dt
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -66,14 +67,14 @@ def _lines(s: str, width: float) -> int:
 class _Sheet:
     """One worksheet written row by row with typed cells."""
 
-    def __init__(self, wb: _Book, name: str, columns: list[tuple[str, float, str]]):
+    def __init__(self, wb: _Book, name: str, columns: Sequence[tuple[str, float, str]]):
         self.book, self.ws = wb, wb.wb.add_worksheet(name)
         self.name = name
         self.columns = columns  # (label, width, kind: text/wrap/int/date/link)
         self.row = 0
         self.links = 0
         head = wb.fmt(bold=True, wrap=True, head=True)
-        for c, (label, width, kind) in enumerate(columns):
+        for c, (label, width, _kind) in enumerate(columns):
             self.ws.write_string(0, c, label, head)
             self.ws.set_column(c, c, width)
         self.ws.set_row(0, 30)
@@ -97,7 +98,7 @@ class _Sheet:
         height = min(409, 15 * lines) if lines > 1 else None
         if level or height:
             ws.set_row(r, height, None, {"level": min(level, 7)} if level else None)
-        for c, ((_, width, kind), v) in enumerate(zip(self.columns, values)):
+        for c, ((_, _width, kind), v) in enumerate(zip(self.columns, values)):
             if kind == "int":
                 if v is None or pd.isna(v):
                     ws.write_blank(r, c, None, book.fmt(bold=bold))
@@ -121,8 +122,12 @@ class _Sheet:
                     ws.write_string(r, c, label, book.fmt(bold=bold))
             else:
                 ind = min(indent, INDENT_MAX) if kind == "indent" else 0
-                ws.write_string(r, c, v if isinstance(v, str) else text(v),
-                                book.fmt(bold=bold, wrap=kind in ("wrap", "indent"), indent=ind))
+                ws.write_string(
+                    r,
+                    c,
+                    v if isinstance(v, str) else text(v),
+                    book.fmt(bold=bold, wrap=kind in ("wrap", "indent"), indent=ind),
+                )
 
     def finish(self, print_columns: int | None = None) -> None:
         """Auto-filter over the table; the printed pages hold the first ``print_columns``
@@ -135,9 +140,16 @@ class _Sheet:
 class _Book:
     def __init__(self, path: Path, m: Messages):
         self.m = m
-        self.wb = xlsxwriter.Workbook(str(path), {
-            "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
-            "constant_memory": False, "default_date_format": m("xlsx_date_format")})
+        self.wb = xlsxwriter.Workbook(
+            str(path),
+            {
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "strings_to_numbers": False,
+                "constant_memory": False,
+                "default_date_format": m("xlsx_date_format"),
+            },
+        )
         self._formats: dict[tuple, object] = {}
 
     def fmt(self, bold=False, wrap=False, indent=0, date=False, link=False, head=False):
@@ -191,27 +203,66 @@ def write_workbook(ds: Dataset, path, lang: str = "vi", log: Callable[[str], Non
     sheet_agencies, sheet_warn = m("sheet.agencies"), m("sheet.warnings")
 
     # ---- documents
-    ws = _Sheet(book, sheet_docs, [
-        (m("col.document"), 45, "wrap"), (m("col.doc_type"), 12, "text"), (m("col.number"), 14, "text"),
-        (m("col.issue_date"), 12, "date"), (m("col.place"), 14, "text"), (m("col.issuer"), 30, "wrap"),
-        (m("col.title"), 60, "wrap"), (m("col.signer"), 22, "text"), (m("col.n_tasks"), 10, "int"),
-        (m("col.n_groups"), 9, "int"), (m("col.n_warnings"), 10, "int"), (m("col.source"), 40, "link"),
-        (m("col.doc_id"), 30, "text")])
+    ws = _Sheet(
+        book,
+        sheet_docs,
+        [
+            (m("col.document"), 45, "wrap"),
+            (m("col.doc_type"), 12, "text"),
+            (m("col.number"), 14, "text"),
+            (m("col.issue_date"), 12, "date"),
+            (m("col.place"), 14, "text"),
+            (m("col.issuer"), 30, "wrap"),
+            (m("col.title"), 60, "wrap"),
+            (m("col.signer"), 22, "text"),
+            (m("col.n_tasks"), 10, "int"),
+            (m("col.n_groups"), 9, "int"),
+            (m("col.n_warnings"), 10, "int"),
+            (m("col.source"), 40, "link"),
+            (m("col.doc_id"), 30, "text"),
+        ],
+    )
     for d in docs.itertuples(index=False):
         src = text(d.source_path)
-        ws.add([labels[d.doc_id], d.doc_type, d.number_raw, issued(d), d.place, d.issuer, d.title,
-                d.signer_name, d.n_tasks, d.n_groups, d.n_warnings, (Path(src).name if src else "", _url(src)),
-                d.doc_id])
+        ws.add(
+            [
+                labels[d.doc_id],
+                d.doc_type,
+                d.number_raw,
+                issued(d),
+                d.place,
+                d.issuer,
+                d.title,
+                d.signer_name,
+                d.n_tasks,
+                d.n_groups,
+                d.n_warnings,
+                (Path(src).name if src else "", _url(src)),
+                d.doc_id,
+            ]
+        )
     ws.finish()
 
     # ---- tasks
     task_cols = [
-        (m("col.document"), 30, "wrap"), (m("col.number"), 12, "text"), (m("col.issue_date"), 11, "date"),
-        (m("col.row"), 6, "int"), (m("col.tt"), 6, "text"), (m("col.content"), 60, "indent"),
-        (m("col.lead"), 30, "wrap"), (m("col.support"), 30, "wrap"), (m("col.deadline"), 18, "wrap"),
-        (m("col.due"), 11, "date"), (m("col.kind"), 14, "wrap"), (m("col.span_start"), 11, "date"),
-        (m("col.span_end"), 11, "date"), (m("col.recurrence"), 11, "wrap"), (m("col.product"), 24, "wrap"),
-        (m("col.source"), 28, "link"), (m("col.doc_id"), 28, "text")]
+        (m("col.document"), 30, "wrap"),
+        (m("col.number"), 12, "text"),
+        (m("col.issue_date"), 11, "date"),
+        (m("col.row"), 6, "int"),
+        (m("col.tt"), 6, "text"),
+        (m("col.content"), 60, "indent"),
+        (m("col.lead"), 30, "wrap"),
+        (m("col.support"), 30, "wrap"),
+        (m("col.deadline"), 18, "wrap"),
+        (m("col.due"), 11, "date"),
+        (m("col.kind"), 14, "wrap"),
+        (m("col.span_start"), 11, "date"),
+        (m("col.span_end"), 11, "date"),
+        (m("col.recurrence"), 11, "wrap"),
+        (m("col.product"), 24, "wrap"),
+        (m("col.source"), 28, "link"),
+        (m("col.doc_id"), 28, "text"),
+    ]
     ws = _Sheet(book, sheet_tasks, task_cols)
     ws.ws.outline_settings(True, False, True, False)  # summary (group) rows above their tasks
     lead_of, support_of = names.get("lead", {}), names.get("support", {})
@@ -224,18 +275,45 @@ def write_workbook(ds: Dataset, path, lang: str = "vi", log: Callable[[str], Non
             src_cache[doc_id] = (Path(src).name if src else "", _url(src))
         return src_cache[doc_id]
 
-    cols = ["doc_id", "row", "tt", "content", "deadline", "deadline_end", "deadline_kind", "deadline_start",
-            "deadline_recurrence", "product", "is_group", "level"]
+    cols = [
+        "doc_id",
+        "row",
+        "tt",
+        "content",
+        "deadline",
+        "deadline_end",
+        "deadline_kind",
+        "deadline_start",
+        "deadline_recurrence",
+        "product",
+        "is_group",
+        "level",
+    ]
     rows = list(zip(*(tasks[c].tolist() for c in cols), classes.tolist()))
 
     def task_values(r):
         (doc_id, row, tt, content, deadline, end, kind, start, rec, product, is_group, level, cls) = r
         d = doc_info.get(doc_id)
         key = (doc_id, int(row))
-        values = [labels.get(doc_id, doc_id), d.number_raw if d is not None else "", issued(d), row, tt, content,
-                  "; ".join(lead_of.get(key, [])), "; ".join(support_of.get(key, [])), deadline,
-                  end if cls == "due" else None, m.kind(kind) if isinstance(kind, str) else "",
-                  start, end, m.recurrence(rec) if isinstance(rec, str) else "", product, source(doc_id), doc_id]
+        values = [
+            labels.get(doc_id, doc_id),
+            d.number_raw if d is not None else "",
+            issued(d),
+            row,
+            tt,
+            content,
+            "; ".join(lead_of.get(key, [])),
+            "; ".join(support_of.get(key, [])),
+            deadline,
+            end if cls == "due" else None,
+            m.kind(kind) if isinstance(kind, str) else "",
+            start,
+            end,
+            m.recurrence(rec) if isinstance(rec, str) else "",
+            product,
+            source(doc_id),
+            doc_id,
+        ]
         return values
 
     for r in rows:
@@ -246,13 +324,24 @@ def write_workbook(ds: Dataset, path, lang: str = "vi", log: Callable[[str], Non
 
     # ---- agencies: one sheet per lead agency, listed on the agencies sheet
     wl = ds.workload(role=None)
-    docs_per = ds.task_agencies.groupby("name", observed=True)["doc_id"].nunique() if len(ds.task_agencies) \
+    docs_per = (
+        ds.task_agencies.groupby("name", observed=True)["doc_id"].nunique()
+        if len(ds.task_agencies)
         else pd.Series(dtype="int64")
+    )
     leads = wl[wl["lead"] > 0]["name"].tolist()
     sheets = sheet_names(leads, taken=[sheet_docs, sheet_tasks, sheet_agencies, sheet_warn])
-    ws = _Sheet(book, sheet_agencies, [(m("col.agency"), 60, "wrap"), (m("col.sheet"), 32, "link"),
-                                       (m("col.led"), 12, "int"), (m("col.supported"), 12, "int"),
-                                       (m("col.documents"), 11, "int")])
+    ws = _Sheet(
+        book,
+        sheet_agencies,
+        [
+            (m("col.agency"), 60, "wrap"),
+            (m("col.sheet"), 32, "link"),
+            (m("col.led"), 12, "int"),
+            (m("col.supported"), 12, "int"),
+            (m("col.documents"), 11, "int"),
+        ],
+    )
     ws.ws.write_comment(0, 1, m("xlsx.agencies_note"))
     for r in wl.itertuples(index=False):
         sheet = sheets.get(r.name)
@@ -282,10 +371,20 @@ def write_workbook(ds: Dataset, path, lang: str = "vi", log: Callable[[str], Non
         ws.finish(print_columns=len(task_cols) - 2)
 
     # ---- warnings
-    ws = _Sheet(book, sheet_warn, [(m("col.document"), 40, "wrap"), (m("col.code"), 22, "text"),
-                                   (m("col.message"), 80, "wrap"), (m("col.row"), 7, "int"),
-                                   (m("col.table"), 7, "int"), (m("col.page"), 7, "int"),
-                                   (m("col.line"), 9, "int"), (m("col.doc_id"), 30, "text")])
+    ws = _Sheet(
+        book,
+        sheet_warn,
+        [
+            (m("col.document"), 40, "wrap"),
+            (m("col.code"), 22, "text"),
+            (m("col.message"), 80, "wrap"),
+            (m("col.row"), 7, "int"),
+            (m("col.table"), 7, "int"),
+            (m("col.page"), 7, "int"),
+            (m("col.line"), 9, "int"),
+            (m("col.doc_id"), 30, "text"),
+        ],
+    )
     n_warn = 0
     for d in docs.itertuples(index=False):
         for w in warning_records(d.warnings):

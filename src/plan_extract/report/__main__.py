@@ -1,4 +1,5 @@
 """python -m plan_extract.report OUTPUT -o report.html"""
+
 import sys
 
 from . import report_main
