@@ -236,6 +236,10 @@ def test_a_line_break_that_only_wraps_a_name_does_not_split_an_agency_cell():
     assert split_mentions("UBND các xã,\nthị trấn") == ["UBND các xã, thị trấn"]
     assert split_mentions("Sở Tài chính\nSở Nội vụ") == ["Sở Tài chính", "Sở Nội vụ"]
     assert split_mentions("- Văn phòng\n- Phòng Tư pháp") == ["Văn phòng", "Phòng Tư pháp"]
+    assert split_mentions("Ủy ban\nKinh tế và Tài chính") == ["Ủy ban Kinh tế và Tài chính"]
+    assert split_mentions("UBND Thành phố Hồ Chí\nMinh") == ["UBND Thành phố Hồ Chí Minh"]
+    # people, a name a line (a "Người thực hiện" column)
+    assert split_mentions("Đỗ Mạnh Cường\nVũ Việt Linh") == ["Đỗ Mạnh Cường", "Vũ Việt Linh"]
 
 
 def test_tables_without_blank_lines_are_cut_where_the_next_one_starts():

@@ -569,11 +569,17 @@ def _clean_item(text: str) -> str:
 _OPEN_END = re.compile(r"(?:\b(?:và|của|thuộc|trực thuộc|các|cấp|lãnh đạo)|[,\-–&/(])\s*$", re.I)
 
 
+# a line that ends with an agency's head word still needs its name (``Ủy ban`` / ``Kinh tế …``)
+_HEAD_END = re.compile(r"\b(?:Ủy ban|Uỷ ban|Ban|Sở|Bộ|Phòng|Hội đồng|Trung tâm|Cục|Chi cục|Viện|Đài)\s*$")
+
+
 def _unwrap_lines(lines: list[str]) -> list[str]:
     """The cell's lines with those that only continue a wrapped name joined to the line
     before: a line that does not start with a bullet joins when the line before ends open
-    (``và``, ``của``, a comma), cannot stand as an agency of its own (``Lãnh đạo``), or
-    when it does not start one itself (``thị trấn``)."""
+    (``và``, ``của``, ``Lãnh đạo``, a comma) or with a head word that needs its name
+    (``Ủy ban``), when it is one word (``Minh``), or when it starts in lower case and
+    starts no agency itself (``thị trấn``). Other lines stay mentions of their own (a
+    person's name a line in a ``Người thực hiện`` column)."""
     out: list[str] = []
     for raw in lines:
         line = raw.strip()
@@ -583,7 +589,12 @@ def _unwrap_lines(lines: list[str]) -> list[str]:
             out
             and not re.match(r"^[-–+•*]\s", line)
             and not out[-1].rstrip().endswith((";", "."))
-            and (_OPEN_END.search(out[-1]) or not _starts_agency(_BULLET.sub("", out[-1])) or not _starts_agency(line))
+            and (
+                _OPEN_END.search(out[-1])
+                or _HEAD_END.search(out[-1])
+                or len(line.split()) == 1
+                or (line[:1].islower() and not _starts_agency(line))
+            )
         ):
             out[-1] = f"{out[-1]} {line}"
         else:
