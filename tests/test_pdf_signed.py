@@ -170,7 +170,7 @@ def test_borderless_table_found_from_text_columns(files):
 
 
 def test_borderless_detection_is_an_option(files):
-    from plan_extract.options import PdfOptions
+    from plan_extract.options import PdfOptions, ReaderOptions
 
-    assert not read(files["borderless-table"], pdf_options=PdfOptions(table_min_columns=1)).tables()
-    assert not read(files["borderless-table"], pdf_options=PdfOptions(table_min_rows=6)).tables()
+    assert not read(files["borderless-table"], options=ReaderOptions(pdf=PdfOptions(table_min_columns=1))).tables()
+    assert not read(files["borderless-table"], options=ReaderOptions(pdf=PdfOptions(table_min_rows=6))).tables()
