@@ -120,6 +120,36 @@ def test_centred_title_lines_form_one_block():
         ("Căn cứ Luật Tổ chức chính quyền địa phương ngày 19/6/2015 và các", True)]
 
 
+def _centred(text: str, top: float, stretch_to: float = 0.0) -> Line:
+    """A line centred on the measure 85..510; ``stretch_to``: its width, spaces widened
+    (a centred line that fills the measure but for the few points Word leaves)."""
+    ln = line(text, 85, top)
+    space = 3.5
+    if stretch_to:
+        space += (stretch_to - (ln.x1 - ln.x0)) / max(len(text.split(" ")) - 1, 1)
+        ln = line(text, 85, top, space=space)
+    return line(text, 297.5 - (ln.x1 - ln.x0) / 2, top, space=space)
+
+
+def test_centred_title_line_that_fills_the_measure_wraps_on():
+    """A centred title whose first paragraph fills the measure (its ends within a few
+    points of the margins, as a justified line's) and wraps on to a short centred line:
+    one paragraph; the next centred line, full or short, stays in the title's block."""
+    m = {1: Measure(85, 510)}
+    lines = [line("KẾ HOẠCH", 270, 130),
+             _centred("Triển khai thực hiện Chỉ thị của Ban Thường vụ về tăng cường sự lãnh đạo của", 147, 420),
+             _centred("Đảng đối với", 164),
+             _centred("công tác quản lý nhà nước về khoáng sản trên địa bàn tỉnh", 181, 421),
+             _centred("tỉnh Lào Cai", 198),
+             _full("Căn cứ Luật Tổ chức chính quyền địa phương ngày 19/6/2015 và các", 113, 224)]
+    paras = paragraphs(lines, m)
+    assert [(p.text, p.gap_before) for p in paras] == [
+        ("KẾ HOẠCH", True),
+        ("Triển khai thực hiện Chỉ thị của Ban Thường vụ về tăng cường sự lãnh đạo của Đảng đối với", False),
+        ("công tác quản lý nhà nước về khoáng sản trên địa bàn tỉnh tỉnh Lào Cai", False),
+        ("Căn cứ Luật Tổ chức chính quyền địa phương ngày 19/6/2015 và các", True)]
+
+
 def _columned(cells: list[tuple[float, str]], top: float, size: float = 10.0) -> Line:
     ws = []
     for x, text in cells:

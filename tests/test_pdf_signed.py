@@ -175,3 +175,18 @@ def test_borderless_detection_is_an_option(files):
     assert read(files["borderless-table"]).tables()
     assert not read(files["borderless-table"], options=ReaderOptions(pdf=PdfOptions(table_min_columns=1))).tables()
     assert not read(files["borderless-table"], options=ReaderOptions(pdf=PdfOptions(table_min_rows=6))).tables()
+
+
+@pytest.mark.parametrize("name", ["white-boxed-cell", "nested-boxed-cell"])
+def test_boxes_around_a_cells_lines_leave_the_table_whole(files, name):
+    """A box around each line of a cell split by a page break: white shading (it draws
+    no ruling) or a table nested in the cell (its text is the cell's, as the Word reader
+    reads it). Either way one table whose rows are the printed ones, the split row
+    joined, and no cell line read as a paragraph."""
+    ir = read(files[name])
+    (table,) = ir.tables()
+    assert [r.texts for r in table.rows] == fx.BOXED_ROWS
+    assert not any(p.text in fx.BOXED_ROWS[2][1] for p in ir.paragraphs())
+    doc = extract_document(files[name])
+    assert [(t.tt, t.content, t.lead) for t in doc.tasks] == [(r[0], r[1], r[2]) for r in fx.BOXED_ROWS[1:]]
+    assert not [w for w in doc.warnings if w.code == "table_skipped"]

@@ -66,6 +66,12 @@ def find_table_cells(page, objects: PageObjects) -> list[tuple[tuple, list[tuple
     return [(t.bbox, t.cells) for t in TableFinder(page, settings).tables]
 
 
+def _inside(inner: tuple, outer: tuple, tol: float = 1.0) -> bool:
+    """Does box ``inner`` lie within box ``outer``?"""
+    return inner[0] >= outer[0] - tol and inner[1] >= outer[1] - tol and \
+        inner[2] <= outer[2] + tol and inner[3] <= outer[3] + tol
+
+
 def _too_long(count: str, limit: int) -> ReadError:
     return TooLarge(f"PDF too long: {count} pages (limit {limit} pages, --max-pages)")
 
@@ -139,7 +145,11 @@ def _read_page(page, number: int, options: PdfOptions) -> PageContent:
     fragments: list[Fragment] = []
     if has_rulings(objects):
         words = [w for ln in lines for w in ln.words]
-        for bbox, cells in find_table_cells(page, objects):
+        found = find_table_cells(page, objects)
+        for k, (bbox, cells) in enumerate(found):
+            if any(j != k and _inside(bbox, other) and not _inside(other, bbox)
+                   for j, (other, _) in enumerate(found)):
+                continue  # a table drawn inside a cell of another: its text is that cell's (as docx reads it)
             frag = build_fragment(number, bbox, cells, words)
             if frag is not None and (frag.ncols > 1 or frag.nrows > 1):
                 fragments.append(frag)

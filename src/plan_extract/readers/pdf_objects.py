@@ -17,6 +17,7 @@ from .pdf_layout import Glyph
 from .pdf_overlay import RawGlyph, classify, rgb
 
 MIN_EDGE = 1.0  # points: shorter strokes are not rulings
+WHITE = 0.99  # a colour whose RGB components are all at least this is the paper's
 
 
 @dataclass
@@ -103,7 +104,7 @@ def page_objects(layout, options: Optional[PdfOptions] = None, annotations: Sequ
             continue
         elif isinstance(obj, LTImage):
             images.append((obj.x0 - px0, py1 - obj.y1, obj.x1 - px0, py1 - obj.y0))
-        elif isinstance(obj, (LTRect, LTLine, LTCurve)) and (obj.stroke or obj.fill):
+        elif isinstance(obj, (LTRect, LTLine, LTCurve)) and _paints(obj):
             shapes.append(obj)
     turns = max(range(4), key=lambda k: votes[k]) if any(votes) else 0
     body, overlay = classify(raw, images, turns, opts)
@@ -135,6 +136,19 @@ def page_objects(layout, options: Optional[PdfOptions] = None, annotations: Sequ
     objects.overlay = overlay
     objects.turn_box = (lambda box: _turn(box, turns, w, h)) if turns else (lambda box: box)
     return objects
+
+
+def _paints(obj) -> bool:
+    """Does a line, rect or curve leave a visible mark: a stroke or a fill in another
+    colour than white, the paper's? A white fill draws nothing on the page (Word's
+    white paragraph or character shading, a white box behind text) and its edges are no
+    rulings: taken for rules, they cut a cell's lines into a table of their own."""
+    return bool(obj.stroke and not _white(getattr(obj, "stroking_color", None))
+                or obj.fill and not _white(getattr(obj, "non_stroking_color", None)))
+
+
+def _white(color) -> bool:
+    return min(rgb(color)) >= WHITE
 
 
 def _shape_segments(obj, px0: float, py1: float) -> Iterator[tuple[float, float, float, float]]:

@@ -120,8 +120,10 @@ def _continues(prev: Line, ln: Line, measures: dict[int, Measure], ratio: float,
     if prev_full:
         if not indented or (prev_centred and _centred(ln, m)):
             return True, False
+        if not new_page and _on_axis(prev, pm) and _centred(ln, m) and _on_axis(ln, m):
+            return True, False  # a centred line that fills the measure, wrapped on to a centred line
         return False, True
-    if prev_centred and _centred(ln, m) and not new_page:
+    if prev_centred and (_centred(ln, m) or _on_axis(ln, m)) and not new_page:
         return False, False  # lines of one centred block (a title broken over lines)
     if new_page and ln.text[:1].islower():
         return True, False
@@ -146,6 +148,13 @@ def _wrapped_in_column(prev: Line, ln: Line, m: Measure) -> bool:
     else:
         inner = (ln.split - m.left) if ln.column == 1 else (m.right - ln.split)
     return (prev.x1 - prev.x0) + 0.25 * ln.size + ln.first_word_width > inner
+
+
+def _on_axis(ln: Line, m: Measure) -> bool:
+    """Centred on the measure's axis, within a third of the font size (half a space
+    either way, the one a wrapped line keeps at its end): a centred line, also one that
+    fills the measure (which :func:`_centred` leaves out, as a justified line does)."""
+    return abs((ln.x0 + ln.x1) / 2 - (m.left + m.right) / 2) < max(ln.size, 1.0) / 3
 
 
 def _centred(ln: Line, m: Measure) -> bool:
