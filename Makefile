@@ -30,14 +30,13 @@ bytecode: install
 run: bytecode
 	$(VENV)/bin/plan-extract extract samples -o output
 
-test: bytecode sysdeps
-	$(VENV)/bin/mypy
+test: bytecode sysdeps check
 	$(PY) -m pytest
 
-# lint, formatting and types (settings in pyproject.toml); ruff is not yet part of test
+# lint, formatting and types (settings in pyproject.toml), run by make test and CI
 check: install
-	$(VENV)/bin/ruff check src tests
-	$(VENV)/bin/ruff format --check src tests
+	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff format --check src tests bench
 	$(VENV)/bin/mypy
 
 # system packages some tests use (LibreOffice converts the generated .docx fixtures

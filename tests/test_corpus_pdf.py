@@ -6,6 +6,7 @@ the gold (tests/corpus/gold, scored by tests/corpus/score.py), and the header in
 The PDFs are made in a temporary folder at each run (never committed); without
 LibreOffice the tests are skipped.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -72,7 +73,9 @@ def _scores(out: Path, doc_id: str) -> tuple[dict, dict]:
 def test_printed_word_document_reads_as_the_word_file(outputs, doc_id):
     word_tasks, _ = _scores(outputs["docx"], doc_id)
     tasks, header = _scores(outputs["pdf"], doc_id)
-    assert (tasks["perfect_rows"], tasks["pred_rows"], tasks["misses"]) == \
-        (word_tasks["perfect_rows"], word_tasks["pred_rows"], word_tasks["misses"])
-    assert header and sum(header.values()) / len(header) == 1.0, \
-        [f for f, ok in header.items() if not ok]
+    assert (tasks["perfect_rows"], tasks["pred_rows"], tasks["misses"]) == (
+        word_tasks["perfect_rows"],
+        word_tasks["pred_rows"],
+        word_tasks["misses"],
+    )
+    assert header and sum(header.values()) / len(header) == 1.0, [f for f, ok in header.items() if not ok]

@@ -3,6 +3,7 @@ superscript marks), tables whole across pages (repeated header dropped, split ro
 merged, merged cells filled, a vertical merge across a page break), table finding
 only on ruled pages, rejected inputs; and the PDF fixtures printed by LibreOffice
 from the five samples scored against the gold."""
+
 from __future__ import annotations
 
 import shutil
@@ -16,8 +17,8 @@ from plan_extract.readers import read
 from plan_extract.readers.pdf_check import check_text_layer
 from plan_extract.readers.pdf_layout import Line, Measure, Word, drop_running_lines, group_lines
 from plan_extract.readers.pdf_paragraphs import paragraphs
-from plan_extract.readers.pdf_zones import mark_zones, reading_order
 from plan_extract.readers.pdf_tables import append_fragment, build_fragment, continues, start_table, to_table
+from plan_extract.readers.pdf_zones import mark_zones, reading_order
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "fixtures"))
 
@@ -63,9 +64,12 @@ def test_page_numbers_and_repeated_running_lines_dropped():
 
 def test_two_column_header_zone_reads_left_then_right():
     lines = [
-        line("ỦY BAN NHÂN DÂN", 110, 60) , line("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 300, 60),
-        line("HUYỆN XUÂN LỘC", 115, 77), line("Độc lập - Tự do - Hạnh phúc", 330, 77),
-        line("Số: 15/KH-UBND", 112, 100), line("Xuân Lộc, ngày 26 tháng 01 năm 2022", 320, 100),
+        line("ỦY BAN NHÂN DÂN", 110, 60),
+        line("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 300, 60),
+        line("HUYỆN XUÂN LỘC", 115, 77),
+        line("Độc lập - Tự do - Hạnh phúc", 330, 77),
+        line("Số: 15/KH-UBND", 112, 100),
+        line("Xuân Lộc, ngày 26 tháng 01 năm 2022", 320, 100),
         line("KẾ HOẠCH", 280, 130),
         line("Cải cách hành chính huyện Xuân Lộc năm 2022 và những việc cần làm ngay", 90, 150),
     ]
@@ -77,9 +81,16 @@ def test_two_column_header_zone_reads_left_then_right():
             merged.append(ln)
     mark_zones(merged)
     order = [ln.text for ln in reading_order(merged)]
-    assert order == ["ỦY BAN NHÂN DÂN", "HUYỆN XUÂN LỘC", "Số: 15/KH-UBND", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-                     "Độc lập - Tự do - Hạnh phúc", "Xuân Lộc, ngày 26 tháng 01 năm 2022", "KẾ HOẠCH",
-                     "Cải cách hành chính huyện Xuân Lộc năm 2022 và những việc cần làm ngay"]
+    assert order == [
+        "ỦY BAN NHÂN DÂN",
+        "HUYỆN XUÂN LỘC",
+        "Số: 15/KH-UBND",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "Xuân Lộc, ngày 26 tháng 01 năm 2022",
+        "KẾ HOẠCH",
+        "Cải cách hành chính huyện Xuân Lộc năm 2022 và những việc cần làm ngay",
+    ]
 
 
 def _full(text: str, x: float, top: float, page: int = 1) -> Line:
@@ -106,18 +117,26 @@ def test_paragraphs_rejoined_across_lines_and_page_breaks():
         "Căn cứ Kế hoạch số 16341/KH-UBND ngày 28/12/2021 của Ủy ban nhân dân tỉnh về cải cách hành chính năm 2022;",
         "Thực hiện Quyết định số 13969/QĐ-UBND ngày 15/12/2021 của Ủy ban nhân dân huyện ban hành Chương trình "
         "cải cách hành chính huyện Xuân Lộc, giai đoạn 2021 - 2030 theo Văn phòng HĐND-UBND huyện đề xuất;",
-        "I. MỤC TIÊU, YÊU CẦU"]
+        "I. MỤC TIÊU, YÊU CẦU",
+    ]
     assert paras[2].page_break_before is False and paras[2].page == 2
 
 
 def test_centred_title_lines_form_one_block():
     m = {1: Measure(85, 510)}
-    lines = [line("KẾ HOẠCH", 270, 130), line("Thực hiện kiểm soát thủ tục hành chính", 170, 147),
-             line("năm 2024", 275, 164), _full("Căn cứ Luật Tổ chức chính quyền địa phương ngày 19/6/2015 và các", 113, 190)]
+    lines = [
+        line("KẾ HOẠCH", 270, 130),
+        line("Thực hiện kiểm soát thủ tục hành chính", 170, 147),
+        line("năm 2024", 275, 164),
+        _full("Căn cứ Luật Tổ chức chính quyền địa phương ngày 19/6/2015 và các", 113, 190),
+    ]
     paras = paragraphs(lines, m)
     assert [(p.text, p.gap_before) for p in paras] == [
-        ("KẾ HOẠCH", True), ("Thực hiện kiểm soát thủ tục hành chính", False), ("năm 2024", False),
-        ("Căn cứ Luật Tổ chức chính quyền địa phương ngày 19/6/2015 và các", True)]
+        ("KẾ HOẠCH", True),
+        ("Thực hiện kiểm soát thủ tục hành chính", False),
+        ("năm 2024", False),
+        ("Căn cứ Luật Tổ chức chính quyền địa phương ngày 19/6/2015 và các", True),
+    ]
 
 
 def _centred(text: str, top: float, stretch_to: float = 0.0) -> Line:
@@ -136,18 +155,21 @@ def test_centred_title_line_that_fills_the_measure_wraps_on():
     points of the margins, as a justified line's) and wraps on to a short centred line:
     one paragraph; the next centred line, full or short, stays in the title's block."""
     m = {1: Measure(85, 510)}
-    lines = [line("KẾ HOẠCH", 270, 130),
-             _centred("Triển khai thực hiện Chỉ thị của Ban Thường vụ về tăng cường sự lãnh đạo của", 147, 420),
-             _centred("Đảng đối với", 164),
-             _centred("công tác quản lý nhà nước về khoáng sản trên địa bàn tỉnh", 181, 421),
-             _centred("tỉnh Lào Cai", 198),
-             _full("Căn cứ Luật Tổ chức chính quyền địa phương ngày 19/6/2015 và các", 113, 224)]
+    lines = [
+        line("KẾ HOẠCH", 270, 130),
+        _centred("Triển khai thực hiện Chỉ thị của Ban Thường vụ về tăng cường sự lãnh đạo của", 147, 420),
+        _centred("Đảng đối với", 164),
+        _centred("công tác quản lý nhà nước về khoáng sản trên địa bàn tỉnh", 181, 421),
+        _centred("tỉnh Lào Cai", 198),
+        _full("Căn cứ Luật Tổ chức chính quyền địa phương ngày 19/6/2015 và các", 113, 224),
+    ]
     paras = paragraphs(lines, m)
     assert [(p.text, p.gap_before) for p in paras] == [
         ("KẾ HOẠCH", True),
         ("Triển khai thực hiện Chỉ thị của Ban Thường vụ về tăng cường sự lãnh đạo của Đảng đối với", False),
         ("công tác quản lý nhà nước về khoáng sản trên địa bàn tỉnh tỉnh Lào Cai", False),
-        ("Căn cứ Luật Tổ chức chính quyền địa phương ngày 19/6/2015 và các", True)]
+        ("Căn cứ Luật Tổ chức chính quyền địa phương ngày 19/6/2015 và các", True),
+    ]
 
 
 def _columned(cells: list[tuple[float, str]], top: float, size: float = 10.0) -> Line:
@@ -162,10 +184,15 @@ def test_borderless_table_from_aligned_columns():
     from plan_extract.readers.pdf_columns import borderless_tables
 
     xs = [60, 90, 280, 400]
-    prose = [line("Các cơ quan, đơn vị triển khai thực hiện kế hoạch", 85, 60),
-             line("Số: 15/KH-UBND", 85, 80), ]
-    rows = [["TT", "Nội dung", "Chủ trì", "Thời hạn"], ["1", "Rà soát thủ tục", "Văn phòng", "Tháng 6"],
-            ["2", "Công bố danh mục", "Phòng Tư pháp", "Tháng 7"]]
+    prose = [
+        line("Các cơ quan, đơn vị triển khai thực hiện kế hoạch", 85, 60),
+        line("Số: 15/KH-UBND", 85, 80),
+    ]
+    rows = [
+        ["TT", "Nội dung", "Chủ trì", "Thời hạn"],
+        ["1", "Rà soát thủ tục", "Văn phòng", "Tháng 6"],
+        ["2", "Công bố danh mục", "Phòng Tư pháp", "Tháng 7"],
+    ]
     table = [_columned(list(zip(xs, r)), 120 + 25 * k) for k, r in enumerate(rows)]
     # the content of row 2 wraps onto a second line, close under the first
     table.insert(2, _columned([(90, "thủ tục hành chính")], 157))
@@ -173,8 +200,11 @@ def test_borderless_table_from_aligned_columns():
     rest, (frag,) = borderless_tables(prose + table + after, 1, PdfOptions())
     assert [ln.text for ln in rest] == [ln.text for ln in prose + after]
     out = to_table(start_table(frag), "x.pdf")
-    assert [r.texts for r in out.rows] == [rows[0], ["1", "Rà soát thủ tục thủ tục hành chính", "Văn phòng", "Tháng 6"],
-                                           rows[2]]
+    assert [r.texts for r in out.rows] == [
+        rows[0],
+        ["1", "Rà soát thủ tục thủ tục hành chính", "Văn phòng", "Tháng 6"],
+        rows[2],
+    ]
 
 
 def test_text_that_forms_no_columns_is_no_table():
@@ -219,8 +249,13 @@ def _cell_words(text: str, c: int, top: float) -> list[Word]:
     return words(text, COLS[c] + 3, top + 2, size=10, space=2.5) if text else []
 
 
-def _fragment(page: int, rows: list[list[str]], spans: dict[tuple[int, int], int] | None = None, top: float = 60,
-              height: float = 30):
+def _fragment(
+    page: int,
+    rows: list[list[str]],
+    spans: dict[tuple[int, int], int] | None = None,
+    top: float = 60,
+    height: float = 30,
+):
     """A grid of rows; ``spans[(r, c)] = n`` makes cell (r, c) span n rows."""
     spans = spans or {}
     boxes, ws, covered = [], [], set()
@@ -239,28 +274,46 @@ def _fragment(page: int, rows: list[list[str]], spans: dict[tuple[int, int], int
 
 
 def test_vertical_merge_within_a_page_fills_every_row():
-    frag = _fragment(1, [HEAD, ["1", "Việc một", "Văn phòng", "Các phòng"], ["2", "Việc hai", "", "Các xã"]],
-                     spans={(1, 2): 2})
+    frag = _fragment(
+        1, [HEAD, ["1", "Việc một", "Văn phòng", "Các phòng"], ["2", "Việc hai", "", "Các xã"]], spans={(1, 2): 2}
+    )
     table = to_table(start_table(frag), "x.pdf")
     assert [r.header_hint for r in table.rows] == [True, False, False]
     assert [(c.text, c.v_merged) for c in table.rows[2].cells] == [
-        ("2", False), ("Việc hai", False), ("Văn phòng", True), ("Các xã", False)]
+        ("2", False),
+        ("Việc hai", False),
+        ("Văn phòng", True),
+        ("Các xã", False),
+    ]
 
 
 def test_fragments_across_pages_joined():
-    first = _fragment(1, [HEAD, ["1", "Việc một", "Văn phòng", "Các phòng"], ["2", "Việc hai bắt đầu", "", "Các xã"]],
-                      spans={(1, 2): 2})
-    second = _fragment(2, [HEAD, ["", "và kết thúc", "", ""], ["3", "Việc ba", "", "Các xã"],
-                           ["4", "Việc bốn", "Phòng Tư pháp", "Các xã"]], spans={(1, 2): 2})
+    first = _fragment(
+        1,
+        [HEAD, ["1", "Việc một", "Văn phòng", "Các phòng"], ["2", "Việc hai bắt đầu", "", "Các xã"]],
+        spans={(1, 2): 2},
+    )
+    second = _fragment(
+        2,
+        [
+            HEAD,
+            ["", "và kết thúc", "", ""],
+            ["3", "Việc ba", "", "Các xã"],
+            ["4", "Việc bốn", "Phòng Tư pháp", "Các xã"],
+        ],
+        spans={(1, 2): 2},
+    )
     table = start_table(first)
     assert continues(table, second)
     append_fragment(table, second)
     rows = [r.texts for r in to_table(table, "x.pdf").rows]
-    assert rows == [HEAD,
-                    ["1", "Việc một", "Văn phòng", "Các phòng"],
-                    ["2", "Việc hai bắt đầu và kết thúc", "Văn phòng", "Các xã"],
-                    ["3", "Việc ba", "Văn phòng", "Các xã"],
-                    ["4", "Việc bốn", "Phòng Tư pháp", "Các xã"]]
+    assert rows == [
+        HEAD,
+        ["1", "Việc một", "Văn phòng", "Các phòng"],
+        ["2", "Việc hai bắt đầu và kết thúc", "Văn phòng", "Các xã"],
+        ["3", "Việc ba", "Văn phòng", "Các xã"],
+        ["4", "Việc bốn", "Phòng Tư pháp", "Các xã"],
+    ]
 
 
 def test_unnumbered_row_moved_whole_to_the_next_page_is_not_merged():
@@ -272,10 +325,12 @@ def test_unnumbered_row_moved_whole_to_the_next_page_is_not_merged():
     assert continues(table, second)
     append_fragment(table, second)
     rows = [r.texts for r in to_table(table, "x.pdf").rows]
-    assert rows == [HEAD,
-                    ["4.3", "Tỷ lệ đạt trên 60%", "Các xã", "Văn phòng"],
-                    ["", "100% người dân", "Các xã", "Văn phòng"],
-                    ["5", "Việc năm", "Phòng Tư pháp", "Các xã"]]
+    assert rows == [
+        HEAD,
+        ["4.3", "Tỷ lệ đạt trên 60%", "Các xã", "Văn phòng"],
+        ["", "100% người dân", "Các xã", "Văn phòng"],
+        ["5", "Việc năm", "Phòng Tư pháp", "Các xã"],
+    ]
 
 
 def _boxes(rows: list[list[str]], top: float = 60, height: float = 30, leave_out=()):
@@ -295,8 +350,9 @@ def test_cell_left_open_at_the_page_foot_goes_on_over_the_break():
     """No rule closes the lead cell of the last row of page 1: its words stay in the
     table, and the empty cell under it on page 2 (a header repeated, nothing else
     said about the columns) takes its text."""
-    bbox, boxes, ws = _boxes([["1", "Việc một", "Văn phòng", "Các phòng"], ["2", "Việc hai", "Phòng Nội vụ", "Các xã"]],
-                             leave_out={(1, 2)})
+    bbox, boxes, ws = _boxes(
+        [["1", "Việc một", "Văn phòng", "Các phòng"], ["2", "Việc hai", "Phòng Nội vụ", "Các xã"]], leave_out={(1, 2)}
+    )
     first = build_fragment(1, bbox, boxes, ws)
     bbox, boxes, ws = _boxes([["3", "Việc ba", "", "Các xã"], ["4", "Việc bốn", "Phòng Tư pháp", "Các xã"]])
     second = build_fragment(2, bbox, boxes, ws)
@@ -304,10 +360,12 @@ def test_cell_left_open_at_the_page_foot_goes_on_over_the_break():
     assert continues(table, second)
     append_fragment(table, second)
     out = to_table(table, "x.pdf")
-    assert [r.texts for r in out.rows] == [["1", "Việc một", "Văn phòng", "Các phòng"],
-                                           ["2", "Việc hai", "Phòng Nội vụ", "Các xã"],
-                                           ["3", "Việc ba", "Phòng Nội vụ", "Các xã"],
-                                           ["4", "Việc bốn", "Phòng Tư pháp", "Các xã"]]
+    assert [r.texts for r in out.rows] == [
+        ["1", "Việc một", "Văn phòng", "Các phòng"],
+        ["2", "Việc hai", "Phòng Nội vụ", "Các xã"],
+        ["3", "Việc ba", "Phòng Nội vụ", "Các xã"],
+        ["4", "Việc bốn", "Phòng Tư pháp", "Các xã"],
+    ]
     assert [c.v_merged for c in out.rows[2].cells] == [False, False, True, False]
 
 
@@ -317,8 +375,12 @@ def test_rows_of_merged_cells_only_are_not_repeated():
     boxes = [(COLS[c], 60, COLS[c + 1], 90) for c in range(4)]
     boxes += [(85, 90, 120, 150), (120, 90, 300, 120), (120, 120, 300, 150), (300, 90, 400, 150), (400, 90, 510, 150)]
     ws = sum((_cell_words(t, c, 60) for c, t in enumerate(HEAD)), [])
-    ws += _cell_words("1", 0, 90) + _cell_words("Việc một", 1, 90) + _cell_words("Văn phòng", 2, 90) + \
-        _cell_words("Các xã", 3, 90)
+    ws += (
+        _cell_words("1", 0, 90)
+        + _cell_words("Việc một", 1, 90)
+        + _cell_words("Văn phòng", 2, 90)
+        + _cell_words("Các xã", 3, 90)
+    )
     frag = build_fragment(1, (85, 60, 510, 150), boxes, ws)
     assert frag.nrows == 3
     rows = [r.texts for r in to_table(start_table(frag), "x.pdf").rows]
@@ -327,8 +389,11 @@ def test_rows_of_merged_cells_only_are_not_repeated():
 
 def test_horizontal_span_kept_as_col_span():
     boxes = [(COLS[c], 60, COLS[c + 1], 90) for c in range(4)] + [(85, 90, 120, 120), (120, 90, 510, 120)]
-    ws = sum((_cell_words(t, c, 60) for c, t in enumerate(HEAD)), []) + _cell_words("I", 0, 90) + \
-        _cell_words("CÔNG TÁC CHỈ ĐẠO", 1, 90)
+    ws = (
+        sum((_cell_words(t, c, 60) for c, t in enumerate(HEAD)), [])
+        + _cell_words("I", 0, 90)
+        + _cell_words("CÔNG TÁC CHỈ ĐẠO", 1, 90)
+    )
     frag = build_fragment(1, (85, 60, 510, 120), boxes, ws)
     row = to_table(start_table(frag), "x.pdf").rows[1]
     assert [(c.text, c.col_span) for c in row.cells] == [("I", 1), ("CÔNG TÁC CHỈ ĐẠO", 3)]
@@ -381,8 +446,9 @@ def test_only_ruled_pages_pay_for_table_finding(pdf_files, monkeypatch):
 
     calls = []
     original = pdf_reader.find_table_cells
-    monkeypatch.setattr(pdf_reader, "find_table_cells", lambda page, objs: calls.append(page.page_number)
-                        or original(page, objs))
+    monkeypatch.setattr(
+        pdf_reader, "find_table_cells", lambda page, objs: calls.append(page.page_number) or original(page, objs)
+    )
     path = pdf_files["hiep-hoa-2024-kiem-soat-tthc"]
     read(path)
     with pdfplumber.open(path) as pdf:
@@ -408,17 +474,32 @@ def _soffice_pdf(tmp_path: Path, docx_path: Path, options: str = "") -> Path:
     import subprocess
 
     target = "pdf" + (f":writer_pdf_Export:{options}" if options else "")
-    subprocess.run(["soffice", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
-                    "--convert-to", target, "--outdir", str(tmp_path), str(docx_path)],
-                   capture_output=True, timeout=180, check=False)
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            target,
+            "--outdir",
+            str(tmp_path),
+            str(docx_path),
+        ],
+        capture_output=True,
+        timeout=180,
+        check=False,
+    )
     return tmp_path / (docx_path.stem + ".pdf")
 
 
 @needs_soffice
 def test_encrypted_pdfs(pdf_files, tmp_path):
     docx = pdf_files["vinh-bao-2024-kiem-soat-tthc"].parent.parent / "docx" / "vinh-bao-2024-kiem-soat-tthc.docx"
-    locked = _soffice_pdf(tmp_path, docx, '{"EncryptFile":{"type":"boolean","value":"true"},'
-                                          '"DocumentOpenPassword":{"type":"string","value":"secret"}}')
+    locked = _soffice_pdf(
+        tmp_path,
+        docx,
+        '{"EncryptFile":{"type":"boolean","value":"true"},"DocumentOpenPassword":{"type":"string","value":"secret"}}',
+    )
     with pytest.raises(ReadError, match="encrypted PDF: a password is needed"):
         read(locked)
 
@@ -454,8 +535,12 @@ def test_damaged_pdf_rejected(tmp_path):
 @needs_soffice
 def test_owner_restricted_pdf_read_with_a_warning(pdf_files, tmp_path):
     docx = pdf_files["vinh-bao-2024-kiem-soat-tthc"].parent.parent / "docx" / "vinh-bao-2024-kiem-soat-tthc.docx"
-    restricted = _soffice_pdf(tmp_path, docx, '{"RestrictPermissions":{"type":"boolean","value":"true"},'
-                                              '"PermissionPassword":{"type":"string","value":"owner"}}')
+    restricted = _soffice_pdf(
+        tmp_path,
+        docx,
+        '{"RestrictPermissions":{"type":"boolean","value":"true"},'
+        '"PermissionPassword":{"type":"string","value":"owner"}}',
+    )
     ir = read(restricted)
     assert [w.code for w in ir.warnings] == ["encrypted_pdf"]
     assert ir.tables()
@@ -478,7 +563,11 @@ def test_ruled_header_table_read_as_text(tmp_path):
     ir = read(_soffice_pdf(tmp_path, tmp_path / "ruled.docx"))
     assert not ir.tables()
     assert [p.text for p in ir.paragraphs()][:4] == [
-        "Số: 15/KH-UBND", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Xuân Lộc, ngày 26 tháng 01 năm 2022", "KẾ HOẠCH"]
+        "Số: 15/KH-UBND",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Xuân Lộc, ngày 26 tháng 01 năm 2022",
+        "KẾ HOẠCH",
+    ]
 
 
 @needs_soffice
@@ -495,8 +584,11 @@ def test_table_layout_variants_give_the_same_rows(pdf_files, tmp_path, edit):
     with zipfile.ZipFile(src) as zin:
         blobs = {name: zin.read(name) for name in zin.namelist()}
     xml = blobs["word/document.xml"].decode("utf-8")
-    xml = xml.replace("<w:tblHeader/>", "") if edit == "no-repeated-header" else \
-        re.sub(r"<w:tr>", "<w:tr><w:trPr><w:cantSplit/></w:trPr>", xml)
+    xml = (
+        xml.replace("<w:tblHeader/>", "")
+        if edit == "no-repeated-header"
+        else re.sub(r"<w:tr>", "<w:tr><w:trPr><w:cantSplit/></w:trPr>", xml)
+    )
     blobs["word/document.xml"] = xml.encode("utf-8")
     edited = tmp_path / src.name
     with zipfile.ZipFile(edited, "w", zipfile.ZIP_DEFLATED) as zout:

@@ -3,6 +3,7 @@ signature image, turned or overlapping text, annotation appearances) is kept out
 cells and paragraphs and given to the IR as overlays; the number and date that exist
 only in the stamp fill the header's blanks (SPEC section 3); lines of two columns in
 the header; the corpus's signed plan and its scan."""
+
 from __future__ import annotations
 
 import sys
@@ -10,10 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from plan_extract.ir import ReadError
+from plan_extract.ir import Overlay, ReadError
 from plan_extract.model import Header
 from plan_extract.parsers.header import apply_stamp
-from plan_extract.ir import Overlay
 from plan_extract.pipeline import extract_document
 from plan_extract.readers import read
 
@@ -59,21 +59,29 @@ def test_stamp_over_a_table_stays_out_of_its_cells(files):
 def test_stamped_number_and_signing_date_fill_the_header(files):
     h = extract_document(files["image-stamp"]).header
     assert (h.number, h.symbol, h.number_source) == ("1234", "KH-UBND", "stamp")
-    assert (h.place, h.issue_date, h.issue_date_precision, h.issue_date_source) == \
-        ("Mai Sơn", "2024-11-15", "day", "stamp")
+    assert (h.place, h.issue_date, h.issue_date_precision, h.issue_date_source) == (
+        "Mai Sơn",
+        "2024-11-15",
+        "day",
+        "stamp",
+    )
 
 
 def test_annotation_appearance_fills_the_blanks_in_place(files):
     ir = read(files["annotation-stamp"])
     assert [(o.lines, o.kind, o.context) for o in ir.overlays] == [
         (["1234"], "annotation", "Số: 1234 /KH-UBND"),
-        (["15"], "annotation", "Mai Sơn, ngày 15 tháng 11 năm 2024")]
+        (["15"], "annotation", "Mai Sơn, ngày 15 tháng 11 năm 2024"),
+    ]
     paras = [p.text for p in ir.paragraphs()]
     assert "Số: /KH-UBND" in paras and "Mai Sơn, ngày tháng 11 năm 2024" in paras
     h = extract_document(files["annotation-stamp"]).header
     assert (h.number, h.number_raw, h.number_source) == ("1234", "1234/KH-UBND", "stamp")
-    assert (h.issue_date, h.issue_date_source, h.title) == \
-        ("2024-11-15", "stamp", "Thực hiện công tác cải cách hành chính năm 2024")
+    assert (h.issue_date, h.issue_date_source, h.title) == (
+        "2024-11-15",
+        "stamp",
+        "Thực hiện công tác cải cách hành chính năm 2024",
+    )
 
 
 def test_printed_values_win_and_say_so(files):
@@ -82,8 +90,9 @@ def test_printed_values_win_and_say_so(files):
 
 
 def test_stamp_that_contradicts_the_print_is_not_taken():
-    h = Header(symbol="KH-UBND", number_raw="/KH-UBND", place="Mai Sơn", issue_date="2024-11",
-               issue_date_precision="month")
+    h = Header(
+        symbol="KH-UBND", number_raw="/KH-UBND", place="Mai Sơn", issue_date="2024-11", issue_date_precision="month"
+    )
     apply_stamp(h, [Overlay(["Số: 77/QĐ-UBND", "Ngày ký: 15.10.2024 09:12:30 +07:00"], 1, (0, 0, 1, 1), "image")])
     assert (h.number, h.number_source) == (None, None)
     assert (h.issue_date, h.issue_date_precision, h.issue_date_source) == ("2024-11", "month", "printed")
@@ -100,7 +109,14 @@ def test_number_and_place_date_on_one_line(files, name):
         assert fx.SAME_LINE_ISSUER in paras and fx.SAME_LINE_MOTTO in paras
     h = extract_document(files[name]).header
     assert (h.number, h.symbol, h.number_raw, h.place, h.issue_date, h.doc_type, h.title) == (
-        "254", "QĐ-UBND", "254/QĐ-UBND", "Sơn La", "2023-02-17", "Quyết định", "Ban hành Kế hoạch chuyển đổi số năm 2023")
+        "254",
+        "QĐ-UBND",
+        "254/QĐ-UBND",
+        "Sơn La",
+        "2023-02-17",
+        "Quyết định",
+        "Ban hành Kế hoạch chuyển đổi số năm 2023",
+    )
 
 
 def test_signed_corpus_plan_header():
@@ -109,12 +125,21 @@ def test_signed_corpus_plan_header():
     doc = extract_document(CORPUS / "ha-noi-2025-benh-an-dien-tu.pdf")
     h = doc.header
     assert (h.number, h.symbol, h.number_source) == ("144", "KH-UBND", "stamp")
-    assert (h.place, h.issue_date, h.issue_date_precision, h.issue_date_source) == \
-        ("Hà Nội", "2025-05-20", "day", "stamp")
+    assert (h.place, h.issue_date, h.issue_date_precision, h.issue_date_source) == (
+        "Hà Nội",
+        "2025-05-20",
+        "day",
+        "stamp",
+    )
     assert (h.doc_type, h.title) == (
-        "Kế hoạch", "Triển khai hồ sơ bệnh án điện tử tại các bệnh viện trên địa bàn thành phố Hà Nội")
+        "Kế hoạch",
+        "Triển khai hồ sơ bệnh án điện tử tại các bệnh viện trên địa bàn thành phố Hà Nội",
+    )
     assert (h.signer_authority, h.signer_position, h.signer_name) == (
-        "TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Vũ Thu Hà")
+        "TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH",
+        "PHÓ CHỦ TỊCH",
+        "Vũ Thu Hà",
+    )
     assert h.recipients[:3] == ["Bộ Y tế", "Đ/c Bí thư Thành ủy", "Các Đ/c PBT Thành ủy"]
     assert h.recipients[-3:] == ["UBND các quận, huyện, thị xã", "Các BV trong và ngoài công lập", "Lưu: VT, KGVX."]
     ir = read(CORPUS / "ha-noi-2025-benh-an-dien-tu.pdf")
@@ -143,15 +168,25 @@ def test_cell_spanning_rows_across_a_page_break(files):
     (table,) = ir.tables()
     rows = [r.texts for r in table.rows]
     p1, p2 = fx.SPAN_ROWS_P1, fx.SPAN_ROWS_P2
-    assert rows == [fx.TASK_HEAD, p1[1], [*p1[2][:2], p1[1][2], *p1[2][3:]], p1[3],
-                    [*p2[1][:2], p1[3][2], *p2[1][3:]], p2[2]]
+    assert rows == [
+        fx.TASK_HEAD,
+        p1[1],
+        [*p1[2][:2], p1[1][2], *p1[2][3:]],
+        p1[3],
+        [*p2[1][:2], p1[3][2], *p2[1][3:]],
+        p2[2],
+    ]
     assert [c.v_merged for c in table.rows[2].cells] == [False, False, True, False, False]
     assert [c.v_merged for c in table.rows[4].cells] == [False, False, True, False, False]
     assert [r.prov.page for r in table.rows] == [1, 1, 1, 1, 2, 2]
     tasks = extract_document(files["spanning-cell"]).tasks
     assert [(t.tt, t.lead) for t in tasks] == [
-        ("1", "Văn phòng HĐND và UBND huyện"), ("2", "Văn phòng HĐND và UBND huyện"), ("3", "Phòng Nội vụ"),
-        ("4", "Phòng Nội vụ"), ("5", "Văn phòng HĐND và UBND huyện")]
+        ("1", "Văn phòng HĐND và UBND huyện"),
+        ("2", "Văn phòng HĐND và UBND huyện"),
+        ("3", "Phòng Nội vụ"),
+        ("4", "Phòng Nội vụ"),
+        ("5", "Văn phòng HĐND và UBND huyện"),
+    ]
 
 
 def test_borderless_table_found_from_text_columns(files):
@@ -164,8 +199,9 @@ def test_borderless_table_found_from_text_columns(files):
     assert "I. NHIỆM VỤ CỤ THỂ" in paras and "Nơi nhận:" in paras and "Số: 15/KH-UBND" in paras
     assert any(p.startswith("Trên đây là Kế hoạch") and p.endswith("triển khai thực hiện.") for p in paras)
     doc = extract_document(files["borderless-table"])
-    assert [(t.tt, t.content, t.lead, t.support, t.deadline) for t in doc.tasks] == \
-        [tuple(r) for r in fx.BORDERLESS_ROWS[1:]]
+    assert [(t.tt, t.content, t.lead, t.support, t.deadline) for t in doc.tasks] == [
+        tuple(r) for r in fx.BORDERLESS_ROWS[1:]
+    ]
     assert (doc.header.number, doc.header.signer_name) == ("15", "Nguyễn Văn An")
 
 

@@ -16,11 +16,11 @@ of more pages than ``ReaderOptions.max_pdf_pages``
 (:data:`~plan_extract.options.MAX_PDF_PAGES` unless the caller says otherwise,
 ``--max-pages``), counted before any page is laid out.
 """
+
 from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
-from typing import Optional, Union
 
 from ..errors import Damaged, Encrypted, ReadError, TooLarge, limit_error
 from ..ir import Block, DocumentIR, Overlay, Paragraph, Provenance, SourceInfo, Table
@@ -60,23 +60,29 @@ def find_table_cells(page, objects: PageObjects) -> list[tuple[tuple, list[tuple
     edges already collected."""
     from pdfplumber.table import TableFinder
 
-    settings = dict(TABLE_SETTINGS,
-                    explicit_vertical_lines=[e for e in objects.edges if e["orientation"] == "v"],
-                    explicit_horizontal_lines=[e for e in objects.edges if e["orientation"] == "h"])
+    settings = dict(
+        TABLE_SETTINGS,
+        explicit_vertical_lines=[e for e in objects.edges if e["orientation"] == "v"],
+        explicit_horizontal_lines=[e for e in objects.edges if e["orientation"] == "h"],
+    )
     return [(t.bbox, t.cells) for t in TableFinder(page, settings).tables]
 
 
 def _inside(inner: tuple, outer: tuple, tol: float = 1.0) -> bool:
     """Does box ``inner`` lie within box ``outer``?"""
-    return inner[0] >= outer[0] - tol and inner[1] >= outer[1] - tol and \
-        inner[2] <= outer[2] + tol and inner[3] <= outer[3] + tol
+    return (
+        inner[0] >= outer[0] - tol
+        and inner[1] >= outer[1] - tol
+        and inner[2] <= outer[2] + tol
+        and inner[3] <= outer[3] + tol
+    )
 
 
 def _too_long(count: str, limit: int) -> ReadError:
     return TooLarge(f"PDF too long: {count} pages (limit {limit} pages, --max-pages)")
 
 
-def _check_page_count(doc, limit: Optional[int]) -> None:
+def _check_page_count(doc, limit: int | None) -> None:
     """The page tree's declared /Count first (free), then the pages themselves, listed
     no further than the limit (the /Count may lie)."""
     from pdfminer.pdfpage import PDFPage
@@ -98,7 +104,7 @@ def _check_page_count(doc, limit: Optional[int]) -> None:
             raise _too_long(f"more than {limit}", limit)
 
 
-def _open(data: bytes, limit: Optional[int] = None):
+def _open(data: bytes, limit: int | None = None):
     import pdfplumber
 
     pdf = None
@@ -147,17 +153,21 @@ def _read_page(page, number: int, options: PdfOptions) -> PageContent:
         words = [w for ln in lines for w in ln.words]
         found = find_table_cells(page, objects)
         for k, (bbox, cells) in enumerate(found):
-            if any(j != k and _inside(bbox, other) and not _inside(other, bbox)
-                   for j, (other, _) in enumerate(found)):
+            if any(j != k and _inside(bbox, other) and not _inside(other, bbox) for j, (other, _) in enumerate(found)):
                 continue  # a table drawn inside a cell of another: its text is that cell's (as docx reads it)
             frag = build_fragment(number, bbox, cells, words)
             if frag is not None and (frag.ncols > 1 or frag.nrows > 1):
                 fragments.append(frag)
         if fragments:
             boxes = [f.bbox for f in fragments]
-            outside = [w for w in words if not any(
-                b[0] - 1 <= (w.x0 + w.x1) / 2 <= b[2] + 1 and b[1] - 1 <= (w.top + w.bottom) / 2 <= b[3] + 1
-                for b in boxes)]
+            outside = [
+                w
+                for w in words
+                if not any(
+                    b[0] - 1 <= (w.x0 + w.x1) / 2 <= b[2] + 1 and b[1] - 1 <= (w.top + w.bottom) / 2 <= b[3] + 1
+                    for b in boxes
+                )
+            ]
             if len(outside) != len(words):
                 lines = group_lines(outside, number, objects.width, objects.height)
     lines, borderless = borderless_tables(lines, number, options)
@@ -184,7 +194,7 @@ def _measures(pages: list[PageContent]) -> dict[int, Measure]:
     return out
 
 
-Item = Union[Line, Fragment]
+Item = Line | Fragment
 
 
 def _stream(pages: list[PageContent]) -> list[Item]:
@@ -201,17 +211,23 @@ def _stream(pages: list[PageContent]) -> list[Item]:
 def _blocks(items: list[Item], measures: dict[int, Measure], path: str) -> list[Block]:
     blocks: list[Block] = []
     run: list[Line] = []
-    current: Optional[LogicalTable] = None
-    last_item: Optional[Item] = None
-    task_width: Optional[int] = None
+    current: LogicalTable | None = None
+    last_item: Item | None = None
+    task_width: int | None = None
 
     def flush_run() -> None:
         if not run:
             return
         mark_zones(run, measures)
         for para in paragraphs(reading_order(run), measures):
-            blocks.append(Paragraph(para.text, Provenance(path, page=para.page, line=para.lines[0].index or None),
-                                    para.gap_before, para.page_break_before))
+            blocks.append(
+                Paragraph(
+                    para.text,
+                    Provenance(path, page=para.page, line=para.lines[0].index or None),
+                    para.gap_before,
+                    para.page_break_before,
+                )
+            )
         run.clear()
 
     def flush_table() -> None:
@@ -234,8 +250,7 @@ def _blocks(items: list[Item], measures: dict[int, Measure], path: str) -> list[
             run.append(item)
         else:
             first_on_page = last_item is None or _page_of(last_item) != item.page
-            if current is not None and first_on_page and isinstance(last_item, Fragment) \
-                    and continues(current, item):
+            if current is not None and first_on_page and isinstance(last_item, Fragment) and continues(current, item):
                 append_fragment(current, item)
             else:
                 flush_run()
@@ -265,7 +280,7 @@ def _page_of(item: Item) -> int:
     return item.page
 
 
-def read_pdf(data: bytes, info: SourceInfo, options: Optional[ReaderOptions] = None) -> DocumentIR:
+def read_pdf(data: bytes, info: SourceInfo, options: ReaderOptions | None = None) -> DocumentIR:
     """Read a PDF's text layer (``options``: the page limit and the thresholds)."""
     options = options or ReaderOptions()
     limit = options.max_pdf_pages
@@ -273,8 +288,9 @@ def read_pdf(data: bytes, info: SourceInfo, options: Optional[ReaderOptions] = N
     warnings: list[DocWarning] = []
     try:
         if getattr(pdf.doc, "encryption", None):
-            warnings.append(warning("encrypted_pdf", "encrypted PDF opened without a password "
-                                    "(owner restrictions only)"))
+            warnings.append(
+                warning("encrypted_pdf", "encrypted PDF opened without a password (owner restrictions only)")
+            )
         info.pages = len(pdf.pages)
         pages: list[PageContent] = []
         for number, page in enumerate(pdf.pages, start=1):
@@ -284,8 +300,13 @@ def read_pdf(data: bytes, info: SourceInfo, options: Optional[ReaderOptions] = N
                 stop = limit_error(exc)  # but the time and memory limits stop the file
                 if stop is not None:
                     raise stop from None
-                warnings.append(warning("page_unreadable", f"page {number} unreadable: {type(exc).__name__}: "
-                                        f"{str(exc)[:100]}", page=number))
+                warnings.append(
+                    warning(
+                        "page_unreadable",
+                        f"page {number} unreadable: {type(exc).__name__}: {str(exc)[:100]}",
+                        page=number,
+                    )
+                )
             finally:
                 page.close()
     finally:
@@ -299,8 +320,7 @@ def read_pdf(data: bytes, info: SourceInfo, options: Optional[ReaderOptions] = N
         for i, ln in enumerate(lines, start=1):
             ln.index = i
     blocks = _blocks(_stream(pages), _measures(pages), info.path)
-    return DocumentIR(source=info, blocks=blocks, warnings=warnings,
-                      overlays=[o for p in pages for o in p.overlays])
+    return DocumentIR(source=info, blocks=blocks, warnings=warnings, overlays=[o for p in pages for o in p.overlays])
 
 
 def _texts(pages: list[PageContent]):

@@ -2,10 +2,11 @@
 Vietnamese font (TCVN3/ABC, VNI) or with fonts that lack a Unicode map has glyphs
 that decode to nonsense (``KÕ ho¹ch``, ``(cid:42)``). Both are rejected with a reason
 that says what to do."""
+
 from __future__ import annotations
 
 import unicodedata
-from typing import Iterable
+from collections.abc import Iterable
 
 from ..errors import NoText
 
@@ -46,5 +47,7 @@ def check_text_layer(texts: Iterable[str], pages: int, overlays: int = 0) -> Non
         stamp = f"; only {overlays} stamp(s) drawn over them" if overlays and total == 0 else ""
         raise NoText(f"PDF has no text layer ({pages} page(s) of images?{stamp}): OCR it first")
     if bad / total > MAX_BAD_SHARE:
-        raise NoText(f"PDF text layer is broken: {bad / total:.0%} of the glyphs do not decode to "
-                        "Vietnamese text (legacy TCVN3/VNI font or no Unicode map); OCR it or export it again")
+        raise NoText(
+            f"PDF text layer is broken: {bad / total:.0%} of the glyphs do not decode to "
+            "Vietnamese text (legacy TCVN3/VNI font or no Unicode map); OCR it or export it again"
+        )

@@ -18,9 +18,10 @@ The block becomes a :class:`~.pdf_tables.Fragment` with one cell per row and col
 (no spans), read like a ruled table's fragment; a column is as wide as its text
 reaches, so a cell line that ends short of that ends a paragraph (``\\n``).
 """
+
 from __future__ import annotations
 
-from typing import Optional, Sequence
+from collections.abc import Sequence
 
 from ..options import PdfOptions
 from .pdf_layout import Line, Word
@@ -37,7 +38,7 @@ def _gaps(line: Line, options: PdfOptions) -> list[Gutter]:
     """The gaps between the parts of a line that are wide enough to part columns."""
     out: list[Gutter] = []
     gap_min = _gap_min(line, options)
-    right: Optional[float] = None
+    right: float | None = None
     for w in line.words:
         if right is not None and w.x0 - right >= gap_min:
             out.append((right, w.x0))
@@ -45,7 +46,7 @@ def _gaps(line: Line, options: PdfOptions) -> list[Gutter]:
     return out
 
 
-def _narrow(gutters: list[Gutter], line: Line, keep: float) -> Optional[list[Gutter]]:
+def _narrow(gutters: list[Gutter], line: Line, keep: float) -> list[Gutter] | None:
     """Each gutter less the parts the line's words cover (the widest free part that
     is left); None when no free part of some gutter is ``keep`` wide."""
     out = []
@@ -69,7 +70,7 @@ def _narrow(gutters: list[Gutter], line: Line, keep: float) -> Optional[list[Gut
     return out
 
 
-def _match(gutters: list[Gutter], line: Line, options: PdfOptions) -> Optional[list[Gutter]]:
+def _match(gutters: list[Gutter], line: Line, options: PdfOptions) -> list[Gutter] | None:
     """A columned line that fits the block: its own wide gaps meet the gutters, and it
     puts words into at least the minimum number of columns. The gutters narrowed."""
     gaps = _gaps(line, options)
@@ -120,7 +121,7 @@ def _lines_up(gutters: Sequence[Gutter], body: Sequence[Line], tol: float) -> bo
     return all(_aligned(spans, tol) for spans in cols.values() if len(spans) > 1)
 
 
-def _block_at(lines: Sequence[Line], i: int, options: PdfOptions) -> Optional[tuple[int, list[Gutter]]]:
+def _block_at(lines: Sequence[Line], i: int, options: PdfOptions) -> tuple[int, list[Gutter]] | None:
     """(end, gutters) of a borderless table whose first line is ``lines[i]``, or None."""
     first = lines[i]
     gutters = _gaps(first, options)
@@ -134,8 +135,11 @@ def _block_at(lines: Sequence[Line], i: int, options: PdfOptions) -> Optional[tu
         if ln.page != first.page or ln.top - prev.bottom > options.table_max_row_gap * max(prev.size, 1.0):
             break
         nxt = _match(gutters, ln, options)
-        if nxt is not None and len(nxt) == len(gutters) and \
-                _lines_up(nxt, [lines[m] for m in members[1:]] + [ln], options.table_align_sizes * ln.size):
+        if (
+            nxt is not None
+            and len(nxt) == len(gutters)
+            and _lines_up(nxt, [lines[m] for m in members[1:]] + [ln], options.table_align_sizes * ln.size)
+        ):
             gutters = nxt
             members.append(k)
             end = k + 1
@@ -143,8 +147,11 @@ def _block_at(lines: Sequence[Line], i: int, options: PdfOptions) -> Optional[tu
             # a line without gaps of its own inside the gutters: a wrapped cell when a
             # columned line follows, or when it sits close under the block's last line
             # with its first column empty
-            if end == k and ln.top - prev.bottom < options.table_wrap_gap * max(prev.size, 1.0) and \
-                    _column(gutters, (ln.words[0].x0 + ln.words[0].x1) / 2) > 0:
+            if (
+                end == k
+                and ln.top - prev.bottom < options.table_wrap_gap * max(prev.size, 1.0)
+                and _column(gutters, (ln.words[0].x0 + ln.words[0].x1) / 2) > 0
+            ):
                 end = k + 1
         else:
             break
@@ -180,8 +187,7 @@ def _rows(block: Sequence[Line], gutters: Sequence[Gutter], options: PdfOptions)
     return rows
 
 
-def to_fragment(block: Sequence[Line], gutters: Sequence[Gutter], page: int,
-                options: PdfOptions) -> Optional[Fragment]:
+def to_fragment(block: Sequence[Line], gutters: Sequence[Gutter], page: int, options: PdfOptions) -> Fragment | None:
     """The block as a grid: columns between the gutters' middles, rows between the
     middles of the gaps that part them."""
     rows = _rows(block, gutters, options)
@@ -198,8 +204,10 @@ def to_fragment(block: Sequence[Line], gutters: Sequence[Gutter], page: int,
         return None
     # a column is as wide as its text reaches (no rule says more): a cell line that
     # ends short of that ends a paragraph, one that reaches it is wrapped
-    lefts = [min((w.x0 for cell in frag.cells if cell.c0 == c for w in cell.words), default=xs[c])
-             for c in range(len(xs) - 1)]
+    lefts = [
+        min((w.x0 for cell in frag.cells if cell.c0 == c for w in cell.words), default=xs[c])
+        for c in range(len(xs) - 1)
+    ]
     rights = [a for a, _b in gutters] + [x1 - 1.0]
     for cell in frag.cells:
         cell.bbox = (lefts[cell.c0] - 1.0, cell.bbox[1], rights[cell.c1 - 1] + 1.0, cell.bbox[3])

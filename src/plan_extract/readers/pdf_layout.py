@@ -11,18 +11,18 @@
 Two-column layout zones are found in :mod:`.pdf_zones`, paragraphs rejoined in
 :mod:`.pdf_paragraphs`.
 """
+
 from __future__ import annotations
 
 import re
 import statistics
 import unicodedata
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Optional, Sequence
 
 _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
-PAGE_NUMBER = re.compile(
-    r"^(?:[-–—]\s*)?(?:trang\s*)?\d{1,4}(?:\s*(?:/|của|of)\s*\d{1,4})?(?:\s*[-–—])?$", re.I)
+PAGE_NUMBER = re.compile(r"^(?:[-–—]\s*)?(?:trang\s*)?\d{1,4}(?:\s*(?:/|của|of)\s*\d{1,4})?(?:\s*[-–—])?$", re.I)
 _DIGITS = re.compile(r"^\d{1,3}$")
 EDGE_ZONE = 0.12  # share of the page height where running headers and footers live
 
@@ -69,9 +69,9 @@ class Line:
     zone: int = -1
     index: int = 0  # 1-based position on its page, after running lines are dropped
     split: float = 0.0  # the middle of a layout zone's gutter (zone lines only)
-    col_centre: Optional[float] = None  # centre of a zone column whose lines are centred
+    col_centre: float | None = None  # centre of a zone column whose lines are centred
 
-    def finish(self) -> "Line":
+    def finish(self) -> Line:
         self.words.sort(key=lambda w: w.x0)
         sizes: Counter[float] = Counter()
         for w in self.words:
@@ -81,15 +81,19 @@ class Line:
         top = statistics.median(w.top for w in body)
         bottom = statistics.median(w.bottom for w in body)
         parts: list[str] = []
-        prev: Optional[Word] = None
+        prev: Word | None = None
         for w in self.words:
             text = w.text
             if _DIGITS.match(text) and _raised(w, top, bottom, self.size):
                 text = text.translate(_SUPERSCRIPT)
                 glue = prev is not None and w.x0 - prev.x1 < 1.0
             else:
-                glue = prev is not None and w.x0 - prev.x1 < 0.08 * self.size and \
-                    bool(parts) and parts[-1][-1:] in "⁰¹²³⁴⁵⁶⁷⁸⁹"
+                glue = (
+                    prev is not None
+                    and w.x0 - prev.x1 < 0.08 * self.size
+                    and bool(parts)
+                    and parts[-1][-1:] in "⁰¹²³⁴⁵⁶⁷⁸⁹"
+                )
             if parts and not glue:
                 parts.append(" ")
             parts.append(text)
@@ -155,7 +159,7 @@ def lines_from_glyphs(glyphs: Sequence, page: int, width: float, height: float) 
         text = [cur.text]
         x0, x1, top, bottom, size = cur.x0, cur.x1, cur.top, cur.bottom, cur.size
         spaced = False
-        for g in row[start + 1:]:
+        for g in row[start + 1 :]:
             if g.text.isspace():  # a space the PDF draws ends a word, however narrow
                 spaced = True
                 continue
@@ -209,8 +213,11 @@ def drop_running_lines(pages: list[list[Line]]) -> list[list[Line]]:
     repeat_min = max(2, int(0.3 * len(pages) + 0.5))
     out = []
     for lines in pages:
-        drop = {id(ln) for ln in _edge_lines(lines)
-                if PAGE_NUMBER.match(ln.text) or (edge[_mask(ln.text)] >= repeat_min and len(pages) > 1)}
+        drop = {
+            id(ln)
+            for ln in _edge_lines(lines)
+            if PAGE_NUMBER.match(ln.text) or (edge[_mask(ln.text)] >= repeat_min and len(pages) > 1)
+        }
         out.append([ln for ln in lines if id(ln) not in drop])
     return out
 

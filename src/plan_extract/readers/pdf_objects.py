@@ -4,11 +4,12 @@ lines, rectangles and curves draw. pdfplumber's own object model converts every
 attribute of every glyph, which costs as much as parsing the page; reading the
 layout objects directly keeps a text page cheap and lets only pages that draw
 rulings pay for table finding (given the edges found here)."""
+
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Callable, Iterator, Optional, Sequence
 
 from pdfminer.layout import LTAnno, LTChar, LTContainer, LTCurve, LTImage, LTLine, LTRect
 
@@ -43,8 +44,17 @@ def _walk(container) -> Iterator:
 
 
 def _edge(orientation: str, x0: float, x1: float, top: float, bottom: float) -> dict:
-    return {"object_type": "line_edge", "orientation": orientation, "x0": x0, "x1": x1, "top": top,
-            "bottom": bottom, "width": x1 - x0, "height": bottom - top, "doctop": top}
+    return {
+        "object_type": "line_edge",
+        "orientation": orientation,
+        "x0": x0,
+        "x1": x1,
+        "top": top,
+        "bottom": bottom,
+        "width": x1 - x0,
+        "height": bottom - top,
+        "doctop": top,
+    }
 
 
 def _direction(matrix) -> int:
@@ -74,12 +84,22 @@ def _raw_glyph(obj, seq: int, px0: float, py1: float):
     a, b = m[0], m[1]
     scale = math.hypot(a, b) or 1.0
     gs = getattr(obj, "graphicstate", None)
-    return RawGlyph(obj.get_text(), (obj.x0 - px0, py1 - obj.y1, obj.x1 - px0, py1 - obj.y0), _direction(m),
-                    min(abs(a), abs(b)) / scale, math.atan2(b, a), obj.size, getattr(obj, "fontname", ""),
-                    rgb(getattr(gs, "ncolor", None)), seq, (m[4], m[5]), getattr(obj, "adv", 0.0) * scale)
+    return RawGlyph(
+        obj.get_text(),
+        (obj.x0 - px0, py1 - obj.y1, obj.x1 - px0, py1 - obj.y0),
+        _direction(m),
+        min(abs(a), abs(b)) / scale,
+        math.atan2(b, a),
+        obj.size,
+        getattr(obj, "fontname", ""),
+        rgb(getattr(gs, "ncolor", None)),
+        seq,
+        (m[4], m[5]),
+        getattr(obj, "adv", 0.0) * scale,
+    )
 
 
-def page_objects(layout, options: Optional[PdfOptions] = None, annotations: Sequence[Sequence] = ()) -> PageObjects:
+def page_objects(layout, options: PdfOptions | None = None, annotations: Sequence[Sequence] = ()) -> PageObjects:
     """Glyphs and edges of a pdfminer ``LTPage``, in top-left page coordinates. A page
     whose text runs sideways (a landscape table set on a portrait page, or a page
     turned by ``/Rotate``) is turned so that its text reads upright. Text drawn over
@@ -143,8 +163,12 @@ def _paints(obj) -> bool:
     colour than white, the paper's? A white fill draws nothing on the page (Word's
     white paragraph or character shading, a white box behind text) and its edges are no
     rulings: taken for rules, they cut a cell's lines into a table of their own."""
-    return bool(obj.stroke and not _white(getattr(obj, "stroking_color", None))
-                or obj.fill and not _white(getattr(obj, "non_stroking_color", None)))
+    return bool(
+        obj.stroke
+        and not _white(getattr(obj, "stroking_color", None))
+        or obj.fill
+        and not _white(getattr(obj, "non_stroking_color", None))
+    )
 
 
 def _white(color) -> bool:

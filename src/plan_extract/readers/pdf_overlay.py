@@ -19,12 +19,13 @@ A glyph is overlay text when what is found on the page says so (thresholds in
 * ``annotation`` — it comes from an annotation's appearance stream (a signature
   widget); pdfminer does not draw these, :func:`annotation_glyphs` does.
 """
+
 from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Optional, Sequence
 
 from ..ir import Overlay
 from ..options import PdfOptions
@@ -93,18 +94,23 @@ def _runs(glyphs: Sequence[RawGlyph]) -> list[int]:
     drawing jumps back up the page or far down it."""
     ids: list[int] = []
     run = -1
-    prev: Optional[RawGlyph] = None
+    prev: RawGlyph | None = None
     for g in glyphs:
-        if prev is None or _style(g) != _style(prev) or g.box[1] < prev.box[1] - 0.6 * g.size \
-                or g.box[1] > prev.box[3] + 2.5 * g.size:
+        if (
+            prev is None
+            or _style(g) != _style(prev)
+            or g.box[1] < prev.box[1] - 0.6 * g.size
+            or g.box[1] > prev.box[3] + 2.5 * g.size
+        ):
             run += 1
         ids.append(run)
         prev = g
     return ids
 
 
-def classify(glyphs: list[RawGlyph], images: Sequence[tuple], turns: int,
-             opts: PdfOptions) -> tuple[list[RawGlyph], dict[str, list[RawGlyph]]]:
+def classify(
+    glyphs: list[RawGlyph], images: Sequence[tuple], turns: int, opts: PdfOptions
+) -> tuple[list[RawGlyph], dict[str, list[RawGlyph]]]:
     """Body glyphs (in stream order) and overlay glyphs by kind."""
     overlay: dict[str, list[RawGlyph]] = defaultdict(list)
     upright: list[RawGlyph] = []
@@ -136,8 +142,11 @@ def classify(glyphs: list[RawGlyph], images: Sequence[tuple], turns: int,
                     seen.add(id(other))
                     if _overlap(g.box, other.box) < opts.overlay_overlap:
                         continue
-                    if g.text == other.text and abs(g.box[0] - other.box[0]) < 0.25 * g.size \
-                            and abs(g.box[1] - other.box[1]) < 0.25 * g.size:
+                    if (
+                        g.text == other.text
+                        and abs(g.box[0] - other.box[0]) < 0.25 * g.size
+                        and abs(g.box[1] - other.box[1]) < 0.25 * g.size
+                    ):
                         duplicates.add(id(g))  # drawn twice: a fake bold or a shadow
                         continue
                     # the rarer style on the page loses; the same style: the later one
@@ -160,8 +169,10 @@ def classify(glyphs: list[RawGlyph], images: Sequence[tuple], turns: int,
             if any(i[0] <= cx <= i[2] and i[1] <= cy <= i[3] for i in images):
                 inside[run_of[id(g)]] += 1
                 ratio = max(g.size, 0.1) / max(body_size, 0.1)
-                if _distance(g.colour, body_colour) >= opts.overlay_colour_distance or \
-                        max(ratio, 1 / ratio) >= opts.overlay_size_ratio:
+                if (
+                    _distance(g.colour, body_colour) >= opts.overlay_colour_distance
+                    or max(ratio, 1 / ratio) >= opts.overlay_size_ratio
+                ):
                     unlike[run_of[id(g)]] += 1
         image_runs = {r for r, n in inside.items() if n >= 0.5 * run_len[r] and unlike[r] >= 0.5 * run_len[r]}
     body: list[RawGlyph] = []
@@ -222,12 +233,19 @@ def _pieces(glyphs: Sequence, page: int, page_boxes: Sequence[tuple]) -> list[_P
                 segs.append([w])
         for seg in segs:
             sx0, sx1 = seg[0].x0, seg[-1].x1
-            members = [box_of[id(g)] for g in spans
-                       if sx0 - 0.5 <= g.x0 and g.x1 <= sx1 + 0.5 and ln.top - 1 <= g.top <= ln.bottom + 1]
+            members = [
+                box_of[id(g)]
+                for g in spans
+                if sx0 - 0.5 <= g.x0 and g.x1 <= sx1 + 0.5 and ln.top - 1 <= g.top <= ln.bottom + 1
+            ]
             if not members:
                 continue
-            bbox = (min(b[0] for b in members), min(b[1] for b in members),
-                    max(b[2] for b in members), max(b[3] for b in members))
+            bbox = (
+                min(b[0] for b in members),
+                min(b[1] for b in members),
+                max(b[2] for b in members),
+                max(b[3] for b in members),
+            )
             out.append(_Piece(Line(seg, page).finish(), bbox))
     return out
 
@@ -240,8 +258,10 @@ def _cluster(pieces: list[_Piece]) -> list[list[_Piece]]:
         size = max(p.line.size, 1.0)
         for grp in groups:
             last = grp[-1]
-            if 0 <= p.bbox[1] - last.bbox[3] < 1.2 * size and \
-                    min(p.bbox[2], last.bbox[2]) - max(p.bbox[0], last.bbox[0]) > -size:
+            if (
+                0 <= p.bbox[1] - last.bbox[3] < 1.2 * size
+                and min(p.bbox[2], last.bbox[2]) - max(p.bbox[0], last.bbox[0]) > -size
+            ):
                 grp.append(p)
                 break
         else:
@@ -274,12 +294,17 @@ def to_overlays(kind_glyphs: dict[str, list], page: int, turn_box) -> list[Overl
                 boxes.append(b)
             pieces = _pieces(plain, page, boxes)
         for grp in _cluster(pieces):
-            bbox = (min(p.bbox[0] for p in grp), min(p.bbox[1] for p in grp),
-                    max(p.bbox[2] for p in grp), max(p.bbox[3] for p in grp))
+            bbox = (
+                min(p.bbox[0] for p in grp),
+                min(p.bbox[1] for p in grp),
+                max(p.bbox[2] for p in grp),
+                max(p.bbox[3] for p in grp),
+            )
             lines = [p.line.text for p in grp if p.line.text]
             if lines:
-                ov = Overlay(lines, page, (round(bbox[0], 1), round(bbox[1], 1), round(bbox[2], 1),
-                                           round(bbox[3], 1)), kind)
+                ov = Overlay(
+                    lines, page, (round(bbox[0], 1), round(bbox[1], 1), round(bbox[2], 1), round(bbox[3], 1)), kind
+                )
                 ov._words = [w for p in grp for w in p.line.words] if len(grp) == 1 else None  # type: ignore
                 out.append(ov)
     out.sort(key=lambda o: (o.bbox[1], o.bbox[0]))
@@ -303,12 +328,12 @@ def set_contexts(overlays: list[Overlay], lines: Sequence[Line], opts: PdfOption
                 break
     for k, ovs in on_line.items():
         ln = lines[k]
-        placed: list[tuple[Word, Optional[Overlay]]] = [(w, None) for w in ln.words]
+        placed: list[tuple[Word, Overlay | None]] = [(w, None) for w in ln.words]
         for ov in ovs:
             placed += [(w, ov) for w in ov._words]  # type: ignore[attr-defined]
         placed.sort(key=lambda t: t[0].x0)
         gap = max(opts.min_half_gap, opts.half_gap_sizes * max(ln.size, 1.0))
-        segments: list[list[tuple[Word, Optional[Overlay]]]] = [[placed[0]]]
+        segments: list[list[tuple[Word, Overlay | None]]] = [[placed[0]]]
         for item in placed[1:]:
             if item[0].x0 - segments[-1][-1][0].x1 >= gap:
                 segments.append([item])
@@ -366,8 +391,11 @@ def annotation_glyphs(page, rsrcmgr=None) -> list[list]:
         if len(rect) != 4 or len(bbox) != 4:
             continue
         matrix = [float(v) for v in resolve1(normal.attrs.get("Matrix")) or [1, 0, 0, 1, 0, 0]]
-        corners = [(x * matrix[0] + y * matrix[2] + matrix[4], x * matrix[1] + y * matrix[3] + matrix[5])
-                   for x in (bbox[0], bbox[2]) for y in (bbox[1], bbox[3])]
+        corners = [
+            (x * matrix[0] + y * matrix[2] + matrix[4], x * matrix[1] + y * matrix[3] + matrix[5])
+            for x in (bbox[0], bbox[2])
+            for y in (bbox[1], bbox[3])
+        ]
         bx0, bx1 = min(c[0] for c in corners), max(c[0] for c in corners)
         by0, by1 = min(c[1] for c in corners), max(c[1] for c in corners)
         rx0, rx1 = sorted((rect[0], rect[2]))
@@ -385,14 +413,14 @@ def annotation_glyphs(page, rsrcmgr=None) -> list[list]:
         except Exception:  # a broken appearance stream spoils that annotation only
             continue
         layout = device.get_result()
-        chars = []
+        chars: list[LTChar] = []
 
-        def walk(container):
+        def walk(container, chars: list = chars) -> None:
             for obj in container:
                 if isinstance(obj, LTChar):
                     chars.append(obj)
                 elif isinstance(obj, LTContainer):
-                    walk(obj)
+                    walk(obj, chars)
 
         walk(layout)
         if chars:

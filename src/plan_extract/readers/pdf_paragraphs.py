@@ -3,13 +3,14 @@ measure goes on on the next; an indent, a label, a wider gap or a short line end
 paragraph), also across a page break; footnotes at a page foot held back until the
 paragraph they interrupt is complete. ``gap_before`` is false only for the lines of
 one visual block (a centred title broken over lines, a column of a layout zone)."""
+
 from __future__ import annotations
 
 import re
 import statistics
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Optional, Sequence
 
 from .pdf_layout import Line, Measure
 
@@ -37,9 +38,16 @@ class Para:
 
 def _pitch_ratio(lines: Sequence[Line]) -> float:
     """Median distance between consecutive baselines, in font sizes."""
-    ratios = [(b.top - a.top) / a.size for a, b in zip(lines, lines[1:])
-              if a.page == b.page and a.zone < 0 and b.zone < 0 and a.size > 0
-              and abs(a.size - b.size) < 0.5 and 0 < b.top - a.top < 3 * a.size]
+    ratios = [
+        (b.top - a.top) / a.size
+        for a, b in zip(lines, lines[1:])
+        if a.page == b.page
+        and a.zone < 0
+        and b.zone < 0
+        and a.size > 0
+        and abs(a.size - b.size) < 0.5
+        and 0 < b.top - a.top < 3 * a.size
+    ]
     return statistics.median(ratios) if ratios else 1.2
 
 
@@ -57,14 +65,22 @@ def paragraphs(lines: list[Line], measures: dict[int, Measure]) -> list[Para]:
     notes: list[Para] = []
     ratio = _pitch_ratio(lines)
     main_size = body_size(lines)
-    prev: Optional[Line] = None
-    prev_note: Optional[Line] = None
+    prev: Line | None = None
+    prev_note: Line | None = None
     for ln in lines:
-        is_note = ln.zone < 0 and main_size and ln.size < main_size - 1.5 and (
-            _NOTE.match(ln.text) or (prev_note is not None and prev_note.page == ln.page))
+        is_note = (
+            ln.zone < 0
+            and main_size
+            and ln.size < main_size - 1.5
+            and (_NOTE.match(ln.text) or (prev_note is not None and prev_note.page == ln.page))
+        )
         if is_note:
-            if prev_note is not None and notes and not _NOTE.match(ln.text) and \
-                    _continues(prev_note, ln, measures, ratio, False)[0]:
+            if (
+                prev_note is not None
+                and notes
+                and not _NOTE.match(ln.text)
+                and _continues(prev_note, ln, measures, ratio, False)[0]
+            ):
                 notes[-1].text = join_wrapped(notes[-1].text, ln.text)
                 notes[-1].lines.append(ln)
             else:
@@ -91,8 +107,7 @@ def paragraphs(lines: list[Line], measures: dict[int, Measure]) -> list[Para]:
     return out
 
 
-def _continues(prev: Line, ln: Line, measures: dict[int, Measure], ratio: float,
-               new_page: bool) -> tuple[bool, bool]:
+def _continues(prev: Line, ln: Line, measures: dict[int, Measure], ratio: float, new_page: bool) -> tuple[bool, bool]:
     """(``ln`` continues the paragraph of ``prev``; else whether a gap precedes it)."""
     if prev.zone != ln.zone or prev.column != ln.column:
         return False, True
@@ -158,5 +173,8 @@ def _on_axis(ln: Line, m: Measure) -> bool:
 
 
 def _centred(ln: Line, m: Measure) -> bool:
-    return ln.x0 > m.left + 8 and ln.x1 < m.right - 8 and \
-        abs((ln.x0 + ln.x1) / 2 - (m.left + m.right) / 2) < 0.08 * (m.right - m.left)
+    return (
+        ln.x0 > m.left + 8
+        and ln.x1 < m.right - 8
+        and abs((ln.x0 + ln.x1) / 2 - (m.left + m.right) / 2) < 0.08 * (m.right - m.left)
+    )

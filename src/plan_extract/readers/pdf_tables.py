@@ -14,12 +14,13 @@ references, so that
 
 and the whole table comes out as one :class:`~plan_extract.ir.Table`.
 """
+
 from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Optional, Sequence
 
 from ..ir import Cell, Provenance, Row, Table
 from ..normalize.text import fold
@@ -70,7 +71,7 @@ class Fragment:
     xs: list[float]  # column edges
     ys: list[float]  # row edges
     cells: list[GridCell]
-    grid: list[list[Optional[GridCell]]]  # [row][col] → the cell covering it
+    grid: list[list[GridCell | None]]  # [row][col] → the cell covering it
 
     @property
     def ncols(self) -> int:
@@ -94,7 +95,7 @@ def _index(edges: list[float], v: float) -> int:
     return min(i, len(edges) - 1)
 
 
-def build_fragment(page: int, bbox: tuple, cell_boxes: Sequence[tuple], words: Sequence[Word]) -> Optional[Fragment]:
+def build_fragment(page: int, bbox: tuple, cell_boxes: Sequence[tuple], words: Sequence[Word]) -> Fragment | None:
     """A grid from pdfplumber's cell boxes; words are put into the cells they fall in."""
     if not cell_boxes:
         return None
@@ -103,7 +104,7 @@ def build_fragment(page: int, bbox: tuple, cell_boxes: Sequence[tuple], words: S
     if len(xs) < 2 or len(ys) < 2:
         return None
     cells = []
-    grid: list[list[Optional[GridCell]]] = [[None] * (len(xs) - 1) for _ in range(len(ys) - 1)]
+    grid: list[list[GridCell | None]] = [[None] * (len(xs) - 1) for _ in range(len(ys) - 1)]
     for b in cell_boxes:
         c0, c1 = _index(xs, b[0]), _index(xs, b[2])
         r0, r1 = _index(ys, b[1]), _index(ys, b[3])
@@ -129,7 +130,7 @@ def build_fragment(page: int, bbox: tuple, cell_boxes: Sequence[tuple], words: S
     return Fragment(page, tuple(bbox), xs, ys, cells, grid)
 
 
-def _fill_holes(grid: list[list[Optional[GridCell]]], xs: list[float], ys: list[float]) -> list[GridCell]:
+def _fill_holes(grid: list[list[GridCell | None]], xs: list[float], ys: list[float]) -> list[GridCell]:
     """Cells for the grid positions no ruled cell covers: a cell that a rule does not
     close, as a merged cell cut by a page break is drawn (no rule under it at the foot
     of the page, or none over it at the top of the next). Each run of such positions
@@ -146,8 +147,9 @@ def _fill_holes(grid: list[list[Optional[GridCell]]], xs: list[float], ys: list[
             r1 = r
             while r1 < nrows and grid[r1][c] is None:
                 r1 += 1
-            cell = GridCell(r, r1, c, c + 1, (xs[c], ys[r], xs[c + 1], ys[r1]),
-                            open_top=(r == 0), open_bottom=(r1 == nrows))
+            cell = GridCell(
+                r, r1, c, c + 1, (xs[c], ys[r], xs[c + 1], ys[r1]), open_top=(r == 0), open_bottom=(r1 == nrows)
+            )
             for k in range(r, r1):
                 grid[k][c] = cell
             out.append(cell)
@@ -180,7 +182,7 @@ class LogicalTable:
     header_texts: list[list[str]]
     tt_col: int
     agency_cols: frozenset[int] = frozenset()  # grid columns of the lead and support fields
-    rows: list[list[Optional[GridCell]]] = field(default_factory=list)  # grid rows, all fragments
+    rows: list[list[GridCell | None]] = field(default_factory=list)  # grid rows, all fragments
     row_pages: list[int] = field(default_factory=list)
     row_header: list[bool] = field(default_factory=list)
 
@@ -212,8 +214,7 @@ def start_table(frag: Fragment) -> LogicalTable:
         agency = {_grid_col_of(frag, hi, k) for k, f in enumerate(fields) if f in ("lead", "support")}
         if nhead < len(texts) and is_numbering_row(texts[nhead]):
             nhead += 1
-    table = LogicalTable([frag], nhead, [[fold(t) for t in texts[r]] for r in range(nhead)], tt_grid,
-                         frozenset(agency))
+    table = LogicalTable([frag], nhead, [[fold(t) for t in texts[r]] for r in range(nhead)], tt_grid, frozenset(agency))
     for r in range(frag.nrows):
         table.rows.append(list(frag.grid[r]))
         table.row_pages.append(frag.page)
@@ -266,15 +267,14 @@ def append_fragment(table: LogicalTable, frag: Fragment) -> None:
         table.row_header.append(False)
 
 
-def _last_body_row(table: LogicalTable) -> Optional[list[Optional[GridCell]]]:
+def _last_body_row(table: LogicalTable) -> list[GridCell | None] | None:
     for row, hdr in zip(reversed(table.rows), reversed(table.row_header)):
         if not hdr:
             return row
     return None
 
 
-def _carry_vertical_merges(table: LogicalTable, frag: Fragment, r: int,
-                           prev_row: list[Optional[GridCell]]) -> None:
+def _carry_vertical_merges(table: LogicalTable, frag: Fragment, r: int, prev_row: list[GridCell | None]) -> None:
     """An empty cell at the top of the page continues a merged cell of the page before
     when it spans several rows here, or the cell above already spanned several rows,
     or no rule closes the cell above at the foot of its page or this one at the top of
@@ -289,16 +289,29 @@ def _carry_vertical_merges(table: LogicalTable, frag: Fragment, r: int,
             c += 1
             continue
         above = prev_row[c] if c < len(prev_row) else None
-        if cell.r0 == r and not cell.text and above is not None and above.text and \
-                above.c0 == cell.c0 and above.c1 == cell.c1 and c != table.tt_col and \
-                (cell.r1 - cell.r0 > 1 or above.r1 - above.r0 > 1 or above.carried
-                 or above.open_bottom or cell.open_top or (task_row and c in table.agency_cols)):
+        if (
+            cell.r0 == r
+            and not cell.text
+            and above is not None
+            and above.text
+            and above.c0 == cell.c0
+            and above.c1 == cell.c1
+            and c != table.tt_col
+            and (
+                cell.r1 - cell.r0 > 1
+                or above.r1 - above.r0 > 1
+                or above.carried
+                or above.open_bottom
+                or cell.open_top
+                or (task_row and c in table.agency_cols)
+            )
+        ):
             cell.text = above.text
             cell.carried = True
         c = cell.c1
 
 
-def _is_split_row(table: LogicalTable, frag: Fragment, r: int, prev_row: list[Optional[GridCell]]) -> bool:
+def _is_split_row(table: LogicalTable, frag: Fragment, r: int, prev_row: list[GridCell | None]) -> bool:
     """The first row after the break has no TT of its own: the rest of the row before.
     Unless one of its cells repeats the text of the cell above: the rest of a split cell
     never repeats what was printed before the break, so that is a new row without a
@@ -316,7 +329,7 @@ def _is_split_row(table: LogicalTable, frag: Fragment, r: int, prev_row: list[Op
     return True
 
 
-def _merge_split_row(table: LogicalTable, frag: Fragment, r: int, prev_row: list[Optional[GridCell]]) -> None:
+def _merge_split_row(table: LogicalTable, frag: Fragment, r: int, prev_row: list[GridCell | None]) -> None:
     c = 0
     while c < frag.ncols:
         cell = frag.grid[r][c]

@@ -3,9 +3,8 @@ closing ``Nơi nhận`` | signature, laid out by borderless tables or tab stops.
 seeded by a line with a wide gap and grows over the lines that leave the same gutter
 free; it is read left column first, then the right one, as the Word reader reads
 layout tables."""
-from __future__ import annotations
 
-from typing import Optional
+from __future__ import annotations
 
 from .pdf_layout import Line, Measure
 
@@ -24,12 +23,12 @@ def _segments(line: Line) -> list[tuple[float, float]]:
     return [(a, b) for a, b in segs]
 
 
-def _widest_gap(segs: list[tuple[float, float]]) -> Optional[tuple[float, float]]:
+def _widest_gap(segs: list[tuple[float, float]]) -> tuple[float, float] | None:
     gaps = [(segs[i][1], segs[i + 1][0]) for i in range(len(segs) - 1)]
     return max(gaps, key=lambda g: g[1] - g[0]) if gaps else None
 
 
-def _fits(line: Line, gutter: tuple[float, float]) -> Optional[tuple[float, float]]:
+def _fits(line: Line, gutter: tuple[float, float]) -> tuple[float, float] | None:
     """The widest part of the gutter that no word of the line crosses, or None. A line
     with words on both sides must leave a real gutter, not a justified word space."""
     free = [gutter]
@@ -53,15 +52,18 @@ def _fits(line: Line, gutter: tuple[float, float]) -> Optional[tuple[float, floa
     return best
 
 
-def mark_zones(lines: list[Line], measures: Optional[dict[int, Measure]] = None) -> None:
+def mark_zones(lines: list[Line], measures: dict[int, Measure] | None = None) -> None:
     """Find runs of lines laid out in two columns; set ``column`` and ``zone``. A line
     centred on the page (the document type under the header) ends a zone."""
     measures = measures or {}
 
     def page_centred(ln: Line) -> bool:
         m = measures.get(ln.page)
-        return m is not None and abs((ln.x0 + ln.x1) / 2 - (m.left + m.right) / 2) < 3 and \
-            _widest_gap(_segments(ln)) is None
+        return (
+            m is not None
+            and abs((ln.x0 + ln.x1) / 2 - (m.left + m.right) / 2) < 3
+            and _widest_gap(_segments(ln)) is None
+        )
 
     zone_id = 0
     i = 0
@@ -74,8 +76,7 @@ def mark_zones(lines: list[Line], measures: Optional[dict[int, Measure]] = None)
         gutter = gap
         members = [i]
         for j in range(i - 1, -1, -1):  # upwards, on the same page
-            if lines[j].zone >= 0 or lines[j].page != ln.page or lines[j].x0 < gutter[0] \
-                    or page_centred(lines[j]):
+            if lines[j].zone >= 0 or lines[j].page != ln.page or lines[j].x0 < gutter[0] or page_centred(lines[j]):
                 break  # upwards only through lines of the right column
             g = _fits(lines[j], gutter)
             if g is None:
@@ -85,8 +86,7 @@ def mark_zones(lines: list[Line], measures: Optional[dict[int, Measure]] = None)
         k = i + 1
         while k < len(lines):
             cand = lines[k]
-            if cand.page != lines[k - 1].page and abs(cand.page_width - ln.page_width) > 1 \
-                    or page_centred(cand):
+            if cand.page != lines[k - 1].page and abs(cand.page_width - ln.page_width) > 1 or page_centred(cand):
                 break
             g = _fits(cand, gutter)
             if g is None:
@@ -101,7 +101,7 @@ def mark_zones(lines: list[Line], measures: Optional[dict[int, Measure]] = None)
             lines[m].split = mid
         zone_id += 1
         added = _split_columns(lines, members, mid)
-        _centre_columns(lines[members[0]:members[-1] + 1 + added])
+        _centre_columns(lines[members[0] : members[-1] + 1 + added])
         i = k + added
 
 
@@ -124,12 +124,10 @@ def _split_columns(lines: list[Line], members: list[int], mid: float) -> int:
         left = [w for w in ln.words if w.x1 <= mid]
         right = [w for w in ln.words if w.x1 > mid]
         if left and right:
-            a = Line(left, ln.page, ln.page_width, ln.page_height, zone=ln.zone, index=ln.index,
-                     split=mid).finish()
-            b = Line(right, ln.page, ln.page_width, ln.page_height, zone=ln.zone, index=ln.index,
-                     split=mid).finish()
+            a = Line(left, ln.page, ln.page_width, ln.page_height, zone=ln.zone, index=ln.index, split=mid).finish()
+            b = Line(right, ln.page, ln.page_width, ln.page_height, zone=ln.zone, index=ln.index, split=mid).finish()
             a.column, b.column = 1, 2
-            lines[m:m + 1] = [a, b]
+            lines[m : m + 1] = [a, b]
             added += 1
         else:
             ln.column = 1 if left else 2
