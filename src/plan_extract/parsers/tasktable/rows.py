@@ -371,8 +371,6 @@ def _table_rows(
         prev_cells = align(cells, cmap.width)
         data.table = table_no
         title = _merged_title(row, cmap)
-        content_col = cmap.index("content")
-        tt_col = cmap.index("tt")
         bold = [c.bold for c in row.cells if c.text.strip()]
         data.set_apart = bool(title) or (bool(bold) and all(bold))
         title_field = cmap.fields[1] if cmap.width > 1 else None
@@ -392,5 +390,4 @@ def _table_rows(
         else:
             data.first_of_table = first and not any(r.table == table_no for r in out.rows)
             out.rows.append(data)
-        del content_col, tt_col
         after_header = block_start = False
