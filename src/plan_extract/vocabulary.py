@@ -160,3 +160,21 @@ def is_numbering_row(texts: Sequence[str]) -> bool:
             return False  # a data row: usually known by its second cell
         nums.append(int(m.group(1)))
     return len(nums) >= 3 and nums == list(range(nums[0], nums[0] + len(nums)))
+
+
+# the lines of a table that only lays out the page: the header (``Số …`` | ``CỘNG HÒA …``
+# and the place-and-date line) and the closing (``Nơi nhận`` | signature authority)
+_FOLDED_CUES = re.compile(
+    r"^(?:cong hoa xa hoi chu nghia|doc lap tu do hanh phuc|noi nhan\b|.{2,40} ngay(?: \d{1,2})? thang)"
+)
+_RAW_CUES = re.compile(r"^(?:Số\s*[:.]|(?:KT|TM|TL|TUQ|K/T|T/M|T/L)\s*\.)")
+
+
+def has_layout_cue(rows: Sequence[Sequence[str]]) -> bool:
+    """True when a cell of the table starts with a line of the header or the closing."""
+    for texts in rows:
+        for text in texts:
+            for line in text.split("\n")[:3]:
+                if _RAW_CUES.match(line.strip()) or _FOLDED_CUES.match(fold(line)):
+                    return True
+    return False

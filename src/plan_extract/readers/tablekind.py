@@ -5,16 +5,10 @@ page. Shared by the .docx and .pdf readers."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
-from ..normalize.text import fold
-from ..vocabulary import match_header
+from ..vocabulary import has_layout_cue, match_header
 
-_FOLDED_CUES = re.compile(
-    r"^(?:cong hoa xa hoi chu nghia|doc lap tu do hanh phuc|noi nhan\b|.{2,40} ngay(?: \d{1,2})? thang)"
-)
-_RAW_CUES = re.compile(r"^(?:Số\s*[:.]|(?:KT|TM|TL|TUQ)\s*\.)")
 HEADER_SCAN_ROWS = 4
 
 
@@ -30,15 +24,6 @@ def column_fields(header: Sequence[str]) -> list[str | None]:
     """The field of each cell of a header row (None for unknown columns)."""
     cmap = match_header(list(header))
     return list(cmap.fields) if cmap is not None else [None] * len(header)
-
-
-def has_layout_cue(rows: Sequence[Sequence[str]]) -> bool:
-    for texts in rows:
-        for text in texts:
-            for line in text.split("\n")[:3]:
-                if _RAW_CUES.match(line.strip()) or _FOLDED_CUES.match(fold(line)):
-                    return True
-    return False
 
 
 def is_layout_table(rows: Sequence[Sequence[str]], task_width: int | None = None) -> bool:

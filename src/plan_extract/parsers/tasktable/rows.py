@@ -17,18 +17,14 @@ from dataclasses import dataclass, field
 
 from ...ir import Block, Paragraph, Provenance, Row, Table
 from ...model import DocWarning, warning
-from ...normalize.text import fold
 from ...options import TableOptions
+from ...vocabulary import has_layout_cue
 from .columns import FIELDS, ColumnMap, is_numbering_row, match_header, merge_subheader
 
 _LABEL = r"(?:[IVXLCDM]+|\d+(?:\.\d+)*|[A-Za-zĐđ])"
 _HEADING_IN_CELL = re.compile(rf"^({_LABEL})[.)]\s*(\S.*)$", re.S)
 _BARE_LABEL = re.compile(rf"^({_LABEL})[.)]?$")
 _DETAIL_FIELDS = ("lead", "support", "deadline", "product")  # all empty in a group row
-_LAYOUT_FOLDED = re.compile(
-    r"^(?:cong hoa xa hoi chu nghia|doc lap tu do hanh phuc|noi nhan\b|.{2,40} ngay(?: \d{1,2})? thang)"
-)
-_LAYOUT_RAW = re.compile(r"^(?:Số\s*[:.]|(?:KT|TM|TL|TUQ|T/M)\s*\.)")
 _FURNITURE = re.compile(r"^(?:\d{1,3}|-\s*\d{1,3}\s*-|trang \d+.*|\(tiếp theo\)|\(tiếp\))$", re.I)
 
 
@@ -217,15 +213,6 @@ def _append(target: RawRow, cont: RawRow) -> None:
     for key, text in cont.extra.items():
         if text:
             target.extra[key] = f"{target.extra[key]} {text}" if target.extra.get(key) else text
-
-
-def has_layout_cue(rows: Sequence[Sequence[str]]) -> bool:
-    for texts in rows:
-        for text in texts:
-            for line in text.split("\n")[:3]:
-                if _LAYOUT_RAW.match(line.strip()) or _LAYOUT_FOLDED.match(fold(line)):
-                    return True
-    return False
 
 
 def _header_of(texts: list[list[str]], options: TableOptions) -> tuple[int, int, ColumnMap] | None:
