@@ -5,6 +5,7 @@ Each warning is a :class:`~plan_extract.model.DocWarning` record: a code of
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .model import DocumentResult, DocWarning, warning
 from .normalize.text import fold
@@ -99,6 +100,7 @@ _SYLLABLE = re.compile(
     r"[aeiouy]{1,3}(?:ch|ng|nh|[cmnpt])?$"
 )
 _WORD = re.compile(r"[^\W_]+")
+_DIGIT = re.compile(r"\d")
 MIN_WORDS = 8  # a cell shorter than this is not judged
 MAX_FOREIGN_SHARE = 0.35  # more words than this that no Vietnamese syllable spells: garbled
 
@@ -109,14 +111,21 @@ def foreign_share(text: str) -> tuple[int, int]:
     letters and digits (``t2thr0iốể3nn0g``) counts as foreign."""
     bad = total = 0
     for w in _WORD.findall(text):
-        if not w.islower() and not any(ch.isdigit() for ch in w):
-            continue
-        if w.isdigit():
-            continue
-        total += 1
-        if any(ch.isdigit() for ch in w) or not _SYLLABLE.match(fold(w)):
-            bad += 1
+        verdict = _word_verdict(w)
+        if verdict is not None:
+            total += 1
+            bad += verdict
     return bad, total
+
+
+@lru_cache(maxsize=65536)  # the same words recur in every row of every document
+def _word_verdict(w: str) -> bool | None:
+    """True for a word no Vietnamese syllable spells, False for one that is, None for a
+    word not judged (capitals, a number)."""
+    digits = _DIGIT.search(w) is not None
+    if (not digits and not w.islower()) or w.isdigit():
+        return None
+    return digits or not _SYLLABLE.match(fold(w))
 
 
 def _garbled_rows(doc: DocumentResult) -> list[DocWarning]:

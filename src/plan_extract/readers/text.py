@@ -74,16 +74,21 @@ def _is_separator(line: str, cells: list[str]) -> bool:
     return bool(filled) and all(_SEPARATOR_CELL.match(c) for c in filled)
 
 
+_TABLE_TAG = re.compile(r"\s*<table\b", re.I)
+
+
 def _special_table(lines: list[str], i: int, wrap: int | None) -> tuple[list[TextRow], int] | None:
     """A cell-per-line, grid or HTML table starting at ``lines[i]``: its rows and the
     index of the line after it; None when no such table starts there."""
     line = lines[i]
+    first = line.lstrip()[:1]
+    if first not in ("|", "+", "<") or not first:
+        return None  # most lines: running text
     if is_bar_line(line):
         return read_bar_table(lines, i, wrap)
     if is_grid_rule(line) and i + 1 < len(lines) and lines[i + 1].lstrip().startswith("|"):
         return read_grid_table(lines, i)
-    m = re.match(r"\s*<table\b", line, re.I)
-    if m:
+    if _TABLE_TAG.match(line):
         end = html_table_end(lines, i)
         if end is not None:
             rows = read_html_table("\n".join(lines[i:end]), i + 1)

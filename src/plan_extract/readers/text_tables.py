@@ -102,8 +102,8 @@ def join_wrapped(lines: list[str], wrap: int | None = None) -> list[str]:
 def _is_bold(raw: str) -> bool:
     """The whole (non-empty) cell is wrapped in ``**`` / ``<b>`` / ``<strong>``."""
     s = raw.strip()
-    if not s:
-        return False
+    if not s or (s[0] != "*" and s[0] != "<"):
+        return False  # most cells: no markup at their start
     s = re.sub(r"\s+", " ", s)
     if s.startswith("**") and s.endswith("**") and len(s) > 4:
         inner = s[2:-2]
