@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..options import PdfOptions
-from .pdf_layout import Line, Word
+from .pdf_layout import Line, Word, widest_free
 from .pdf_tables import Fragment, build_fragment, cell_text
 
 Gutter = tuple[float, float]
@@ -51,19 +51,7 @@ def _narrow(gutters: list[Gutter], line: Line, keep: float) -> list[Gutter] | No
     is left); None when no free part of some gutter is ``keep`` wide."""
     out = []
     for gutter in gutters:
-        free = [gutter]
-        for w in line.words:
-            nxt = []
-            for a, b in free:
-                if w.x1 <= a or w.x0 >= b:
-                    nxt.append((a, b))
-                    continue
-                if w.x0 > a:
-                    nxt.append((a, w.x0))
-                if w.x1 < b:
-                    nxt.append((w.x1, b))
-            free = nxt
-        best = max(free, key=lambda g: g[1] - g[0], default=None)
+        best = widest_free(line, gutter)
         if best is None or best[1] - best[0] < keep:
             return None
         out.append(best)

@@ -254,3 +254,21 @@ def measure_of(lines: Sequence[Line]) -> Measure:
     rights = sorted(ln.x1 for ln in body)
     right = rights[int(0.9 * (len(rights) - 1))]
     return Measure(left, right)
+
+
+def widest_free(line: Line, gutter: tuple[float, float]) -> tuple[float, float] | None:
+    """The widest part of ``gutter`` (x0, x1) that no word of the line crosses, or None
+    when the words cover all of it."""
+    free = [gutter]
+    for w in line.words:
+        nxt = []
+        for a, b in free:
+            if w.x1 <= a or w.x0 >= b:
+                nxt.append((a, b))
+                continue
+            if w.x0 > a:
+                nxt.append((a, w.x0))
+            if w.x1 < b:
+                nxt.append((w.x1, b))
+        free = nxt
+    return max(free, key=lambda g: g[1] - g[0], default=None)

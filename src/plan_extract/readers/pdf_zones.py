@@ -6,7 +6,7 @@ layout tables."""
 
 from __future__ import annotations
 
-from .pdf_layout import Line, Measure
+from .pdf_layout import Line, Measure, widest_free
 
 MIN_GUTTER = 18.0  # points between the two columns of a layout zone
 
@@ -31,19 +31,7 @@ def _widest_gap(segs: list[tuple[float, float]]) -> tuple[float, float] | None:
 def _fits(line: Line, gutter: tuple[float, float]) -> tuple[float, float] | None:
     """The widest part of the gutter that no word of the line crosses, or None. A line
     with words on both sides must leave a real gutter, not a justified word space."""
-    free = [gutter]
-    for w in line.words:
-        nxt = []
-        for a, b in free:
-            if w.x1 <= a or w.x0 >= b:
-                nxt.append((a, b))
-                continue
-            if w.x0 > a:
-                nxt.append((a, w.x0))
-            if w.x1 < b:
-                nxt.append((w.x1, b))
-        free = nxt
-    best = max(free, key=lambda g: g[1] - g[0], default=None)
+    best = widest_free(line, gutter)
     if best is None or best[1] - best[0] < 4.0:
         return None
     both_sides = any(w.x1 <= best[0] for w in line.words) and any(w.x0 >= best[1] for w in line.words)
